@@ -1,0 +1,225 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import exifReader from "exif-reader";
+import type { FastifyInstance } from "fastify";
+import sharp from "sharp";
+import { Type as T } from "typebox";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError, text, validationError } from "../../platform/errors.ts";
+import { ErrorSchema } from "../../platform/http.ts";
+import { randomId, sha256 } from "../../platform/ids.ts";
+import { findTicket } from "../tickets/tickets.store.ts";
+import { canSeeTicket } from "../users/roles.ts";
+import { exifTime, sizeProblem, sniff } from "./attachments.domain.ts";
+import { findAttachment, insertAttachment } from "./attachments.store.ts";
+
+const THUMB_LINK_SECONDS = 7 * 86_400;
+
+/** Links to evidence are signed and expire, so an id seen in a log does not open a customer's photo. */
+export function signedUrl(ctx: AppContext, id: string, variant: "thumbnail" | "file", now: Date): string {
+  const exp = Math.floor(now.getTime() / 1000) + THUMB_LINK_SECONDS;
+  const sig = createHmac("sha256", ctx.config.authSecret)
+    .update(`${id}:${variant}:${exp}`)
+    .digest("base64url");
+  return `/api/v1/attachments/${id}/${variant}?exp=${exp}&sig=${sig}`;
+}
+
+function signatureValid(
+  ctx: AppContext,
+  id: string,
+  variant: string,
+  exp: string,
+  sig: string,
+  now: Date,
+): boolean {
+  if (!/^\d+$/.test(exp) || Number(exp) * 1000 < now.getTime()) return false;
+  const expected = createHmac("sha256", ctx.config.authSecret).update(`${id}:${variant}:${exp}`).digest();
+  const given = Buffer.from(sig, "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function processImage(bytes: Buffer) {
+  const image = sharp(bytes, { failOn: "error" });
+  const meta = await image.metadata();
+  let capturedAt: Date | null = null;
+  if (meta.exif) {
+    try {
+      const exif = exifReader(meta.exif);
+      capturedAt = exifTime(exif.Photo?.DateTimeOriginal ?? exif.Image?.DateTime);
+    } catch {
+      // A damaged EXIF block only loses the capture time, not the photo.
+    }
+  }
+  // Re-encoding drops EXIF, GPS included; rotate() first so the picture still stands the right way up.
+  const clean = await sharp(bytes).rotate().toBuffer();
+  const thumbnail = await sharp(bytes)
+    .rotate()
+    .resize(320, 320, { fit: "inside" })
+    .webp({ quality: 70 })
+    .toBuffer();
+  return { clean, thumbnail, capturedAt };
+}
+
+export function attachmentsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const dir = join(ctx.config.dataDir, "uploads");
+  const limits = { image: ctx.config.uploadMaxImageBytes, video: ctx.config.uploadMaxVideoBytes };
+
+  app.post(
+    "/api/v1/attachments",
+    {
+      config: { rateLimit: { max: ctx.config.publicRateLimit, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["tickets"],
+        summary: "Upload a photo (JPEG/PNG/WebP) or video (MP4) as evidence; multipart field `file`",
+        consumes: ["multipart/form-data"],
+        response: {
+          201: T.Object({
+            id: T.String(),
+            kind: T.String(),
+            thumbnailUrl: T.Optional(T.String()),
+            capturedAt: T.Union([T.String(), T.Null()]),
+          }),
+          400: ErrorSchema,
+          413: ErrorSchema,
+          415: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart())
+        throw validationError([
+          {
+            field: "file",
+            code: "REQUIRED",
+            message: text(
+              "请以 multipart/form-data 上传文件（字段 file）",
+              "send the file as multipart/form-data in field `file`",
+            ),
+          },
+        ]);
+      const part = await request.file();
+      if (part?.fieldname !== "file")
+        throw validationError([
+          {
+            field: "file",
+            code: "REQUIRED",
+            message: text("缺少文件（字段 file）", "the file is missing (field `file`)"),
+          },
+        ]);
+      const bytes = await part.toBuffer();
+      const sniffed = sniff(bytes);
+      if (!sniffed)
+        throw new AppError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          415,
+          text(
+            "只支持 JPEG、PNG、WebP 图片和 MP4 视频",
+            "Only JPEG, PNG, WebP images and MP4 videos are accepted",
+          ),
+          [
+            {
+              field: "file",
+              code: "UNSUPPORTED_FILE_TYPE",
+              message: text(
+                "文件内容不是支持的图片或视频",
+                "the file's content is not a supported image or video",
+              ),
+            },
+          ],
+        );
+      const tooBig = sizeProblem(sniffed.kind, bytes.length, limits);
+      if (tooBig)
+        throw new AppError(
+          tooBig === "EMPTY_FILE" ? "VALIDATION_FAILED" : "PAYLOAD_TOO_LARGE",
+          tooBig === "EMPTY_FILE" ? 400 : 413,
+          text("文件大小不符合要求", "File size not accepted"),
+          [
+            {
+              field: "file",
+              code: tooBig,
+              message: text(
+                `${sniffed.kind === "image" ? "图片" : "视频"}不能超过 ${Math.round(limits[sniffed.kind] / 1048576)} MB`,
+                `${sniffed.kind} must be at most ${Math.round(limits[sniffed.kind] / 1048576)} MB`,
+              ),
+            },
+          ],
+        );
+
+      const id = randomId(16);
+      const now = ctx.clock.now();
+      await mkdir(dir, { recursive: true });
+      let stored = bytes;
+      let capturedAt: Date | null = null;
+      let hasThumbnail = false;
+      if (sniffed.kind === "image") {
+        try {
+          const processed = await processImage(bytes);
+          stored = processed.clean;
+          capturedAt = processed.capturedAt;
+          await writeFile(join(dir, `${id}.thumb.webp`), processed.thumbnail);
+          hasThumbnail = true;
+        } catch {
+          throw validationError([
+            {
+              field: "file",
+              code: "CORRUPT_IMAGE",
+              message: text("图片已损坏，无法读取", "the image is damaged and cannot be read"),
+            },
+          ]);
+        }
+      }
+      await writeFile(join(dir, id), stored);
+      await insertAttachment(ctx.db, {
+        id,
+        kind: sniffed.kind,
+        mime: sniffed.mime,
+        sizeBytes: stored.length,
+        sha256: sha256(stored),
+        fileName: part.filename?.slice(0, 200) || null,
+        capturedAt,
+        uploadedAt: now,
+        hasThumbnail,
+      });
+      reply.status(201);
+      return {
+        id,
+        kind: sniffed.kind,
+        ...(hasThumbnail ? { thumbnailUrl: signedUrl(ctx, id, "thumbnail", now) } : {}),
+        capturedAt: capturedAt?.toISOString() ?? null,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/attachments/:id/:variant",
+    {
+      schema: {
+        tags: ["tickets"],
+        summary: "Download evidence or its thumbnail: a signed link, or staff who may see the ticket",
+        params: T.Object({ id: T.String(), variant: T.Union([T.Literal("thumbnail"), T.Literal("file")]) }),
+        querystring: T.Object({ exp: T.Optional(T.String()), sig: T.Optional(T.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const { id, variant } = request.params as { id: string; variant: "thumbnail" | "file" };
+      const { exp, sig } = request.query as { exp?: string; sig?: string };
+      const notFound = new AppError("NOT_FOUND", 404, text("附件不存在", "Attachment not found"));
+      const row = await findAttachment(ctx.db, id);
+      if (!row) throw notFound;
+      let allowed =
+        exp !== undefined && sig !== undefined && signatureValid(ctx, id, variant, exp, sig, ctx.clock.now());
+      if (!allowed && request.principal && row.ticket_no) {
+        const ticket = await findTicket(ctx.db, row.ticket_no);
+        allowed = !!ticket && canSeeTicket(request.principal, ticket);
+      }
+      if (!allowed) throw notFound;
+      if (variant === "thumbnail" && !row.has_thumbnail) throw notFound;
+      const file = join(dir, variant === "thumbnail" ? `${id}.thumb.webp` : id);
+      reply.header("content-type", variant === "thumbnail" ? "image/webp" : row.mime);
+      reply.header("x-content-type-options", "nosniff");
+      reply.header("cache-control", "private, max-age=3600");
+      return reply.send(await readFile(file));
+    },
+  );
+}

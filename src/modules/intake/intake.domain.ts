@@ -1,0 +1,386 @@
+import { type ErrorDetail, type Text, text } from "../../platform/errors.ts";
+import {
+  BUSINESS_LINES,
+  type BusinessLine,
+  CHANNELS,
+  type Channel,
+  type PackCategory,
+  type PackSubType,
+  type PolicyPack,
+  type Queue,
+  RESOLUTIONS,
+  type Severity,
+} from "../../policy-packs/schema.ts";
+import { initialDeadlines } from "../sla/sla.domain.ts";
+import { priorityOf } from "../tickets/tickets.domain.ts";
+import { classify, queueOf, severityOf, subTypeOf } from "../triage/triage.domain.ts";
+
+/**
+ * Deciding one after-sales request: every check of the request against its order and its pack, and
+ * the triage that follows. Pure: the caller looks up the order, the customer's recent complaints and the
+ * attachments, and stores what comes back. Every problem is reported at once.
+ */
+
+/** The channels a customer uses by themself; there evidence must come with the claim. */
+export const SELF_SERVICE_CHANNELS: readonly Channel[] = ["app", "web", "wechat"];
+
+export const MAX_DESCRIPTION = 2000;
+export const MAX_ATTACHMENTS = 9;
+
+export interface IntakeOrder {
+  orderNo: string;
+  businessLine: string;
+  customerPhone: string;
+  merchantId: string;
+  riderId: string | null;
+  region: string;
+}
+
+export interface IntakeAttachment {
+  id: string;
+  kind: "image" | "video";
+  ticketNo: string | null;
+}
+
+export interface IntakeFacts {
+  order: IntakeOrder | null;
+  previousComplaints: number;
+  attachments: IntakeAttachment[];
+}
+
+export interface TicketDraft {
+  businessLine: BusinessLine;
+  packVersion: string;
+  ticketPrefix: string;
+  channel: Channel;
+  customerPhone: string;
+  customerName: string | null;
+  orderNo: string;
+  merchantId: string;
+  riderId: string | null;
+  region: string;
+  category: string;
+  subType: string | null;
+  categorySource: "customer" | "triage";
+  classifierCategory: string;
+  severity: Severity;
+  priority: number;
+  urgent: boolean;
+  queue: Queue;
+  description: string;
+  expectedResolution: string | null;
+  occurredAt: Date | null;
+  details: Record<string, unknown>;
+  evidenceAwaited: boolean;
+  attachmentIds: string[];
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+  receivedAt: Date;
+}
+
+export type IntakeDecision = { ok: true; draft: TicketDraft } | { ok: false; details: ErrorDetail[] };
+
+const PHONE = /^1[3-9]\d{9}$/;
+
+/** "+86 138-0013-8000" and "138 0013 8000" are the same number as "13800138000". */
+export function normalisePhone(raw: string): string {
+  return raw.replace(/[\s-]/g, "").replace(/^(\+?86)(?=1\d{10}$)/, "");
+}
+
+/** Characters as people count them: one per Chinese character or emoji, not per UTF-16 unit. */
+export const charCount = (value: string): number => [...value.trim()].length;
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function detail(field: string, code: string, message: Text): ErrorDetail {
+  return { field, code, message };
+}
+
+export function decideIntake(
+  body: Record<string, unknown>,
+  facts: IntakeFacts,
+  packs: ReadonlyMap<BusinessLine, PolicyPack>,
+  now: Date,
+): IntakeDecision {
+  const details: ErrorDetail[] = [];
+  const add = (field: string, code: string, zh: string, en: string) =>
+    details.push(detail(field, code, text(zh, en)));
+
+  const channel = str(body.channel) as Channel | undefined;
+  if (channel === undefined) add("channel", "REQUIRED", "请填写受理渠道", "channel is required");
+  else if (!CHANNELS.includes(channel))
+    add("channel", "INVALID_CHANNEL", "受理渠道不正确", `channel must be one of ${CHANNELS.join(", ")}`);
+
+  const rawPhone = str(body.phone);
+  const phone = rawPhone === undefined ? undefined : normalisePhone(rawPhone);
+  if (rawPhone === undefined || rawPhone.trim() === "")
+    add("phone", "REQUIRED", "请填写手机号", "phone is required");
+  else if (!PHONE.test(phone!))
+    add(
+      "phone",
+      "INVALID_PHONE",
+      "手机号格式不正确，请填写11位中国大陆手机号",
+      "phone must be an 11-digit mainland China mobile number",
+    );
+
+  const orderNo = str(body.orderNo)?.trim();
+  if (!orderNo) add("orderNo", "REQUIRED", "请填写订单号", "orderNo is required");
+
+  let line = str(body.businessLine) as BusinessLine | undefined;
+  if (line !== undefined && !BUSINESS_LINES.includes(line)) {
+    add(
+      "businessLine",
+      "INVALID_BUSINESS_LINE",
+      "业务线不正确",
+      `businessLine must be one of ${BUSINESS_LINES.join(", ")}`,
+    );
+    line = undefined;
+  }
+
+  // The same answer whether the order does not exist or belongs to someone else: no hint of whose it is.
+  const order = facts.order && phone && facts.order.customerPhone === phone ? facts.order : null;
+  if (orderNo && phone && PHONE.test(phone) && !order)
+    add(
+      "orderNo",
+      "ORDER_NOT_FOUND",
+      "未找到该手机号下的这笔订单，请核对订单号和手机号",
+      "No order with this number was found for this phone",
+    );
+  if (order && line && order.businessLine !== line)
+    add(
+      "businessLine",
+      "ORDER_LINE_MISMATCH",
+      "订单不属于所选业务线",
+      "The order does not belong to this business line",
+    );
+  const pack = packs.get((line ?? order?.businessLine) as BusinessLine);
+
+  const description = str(body.description) ?? "";
+  if (body.description !== undefined && typeof body.description !== "string")
+    add("description", "INVALID_TYPE", "问题描述必须是文字", "description must be text");
+  else if (charCount(description) === 0)
+    add("description", "REQUIRED", "请描述遇到的问题", "description is required");
+  else if (charCount(description) > MAX_DESCRIPTION)
+    add(
+      "description",
+      "TOO_LONG",
+      `问题描述不能超过${MAX_DESCRIPTION}字`,
+      `description must be at most ${MAX_DESCRIPTION} characters`,
+    );
+  else if (pack && channel) {
+    const min =
+      (pack.descriptionMinLength as Record<string, number>)[channel] ?? pack.descriptionMinLength.default;
+    if (charCount(description) < min)
+      add(
+        "description",
+        "TOO_SHORT",
+        `问题描述至少需要${min}字（当前${charCount(description)}字）`,
+        `description needs at least ${min} characters (has ${charCount(description)})`,
+      );
+  }
+
+  const name = body.name === undefined || body.name === null ? null : str(body.name);
+  if (name === undefined || (name !== null && charCount(name) > 50))
+    add("name", "INVALID_NAME", "姓名须为不超过50字的文字", "name must be text of at most 50 characters");
+
+  let category: PackCategory | undefined;
+  let subType: PackSubType | null = null;
+  const categoryCode = str(body.category);
+  if (body.category !== undefined && body.category !== null && pack) {
+    category = pack.categories.find((c) => c.code === categoryCode);
+    if (!category)
+      add(
+        "category",
+        "UNKNOWN_CATEGORY",
+        "问题类型不属于该业务线",
+        `category must be one of ${pack.categories.map((c) => c.code).join(", ")}`,
+      );
+  }
+  const subTypeCode = str(body.subType);
+  if (body.subType !== undefined && body.subType !== null && category) {
+    subType = category.subTypes.find((s) => s.code === subTypeCode) ?? null;
+    if (!subType)
+      add(
+        "subType",
+        "UNKNOWN_SUB_TYPE",
+        "问题子类型不属于该问题类型",
+        `subType must be one of ${category.subTypes.map((s) => s.code).join(", ")}`,
+      );
+  }
+
+  const expected = body.expectedResolution;
+  if (expected !== undefined && expected !== null) {
+    const allowed = pack?.expectedResolutions ?? RESOLUTIONS;
+    if (typeof expected !== "string" || !(allowed as readonly string[]).includes(expected))
+      add(
+        "expectedResolution",
+        "UNKNOWN_RESOLUTION",
+        "期望的处理方式不在可选范围内",
+        `expectedResolution must be one of ${allowed.join(", ")}`,
+      );
+  }
+
+  let occurredAt: Date | null = null;
+  if (body.occurredAt !== undefined && body.occurredAt !== null) {
+    occurredAt = typeof body.occurredAt === "string" ? new Date(body.occurredAt) : new Date(Number.NaN);
+    if (Number.isNaN(occurredAt.getTime()))
+      add("occurredAt", "INVALID_TIME", "发生时间格式不正确", "occurredAt must be an ISO-8601 time");
+    else if (occurredAt.getTime() > now.getTime() + 5 * 60_000)
+      add("occurredAt", "IN_FUTURE", "发生时间不能晚于现在", "occurredAt cannot be in the future");
+  }
+
+  if (body.urgent !== undefined && typeof body.urgent !== "boolean")
+    add("urgent", "INVALID_TYPE", "加急标记必须是 true 或 false", "urgent must be true or false");
+  const urgent = body.urgent === true;
+
+  const attachmentIds = Array.isArray(body.attachmentIds) ? body.attachmentIds : [];
+  if (
+    body.attachmentIds !== undefined &&
+    (!Array.isArray(body.attachmentIds) || attachmentIds.some((a) => typeof a !== "string"))
+  )
+    add("attachmentIds", "INVALID_TYPE", "附件编号格式不正确", "attachmentIds must be a list of ids");
+  else if (attachmentIds.length > MAX_ATTACHMENTS)
+    add(
+      "attachmentIds",
+      "TOO_MANY",
+      `最多上传${MAX_ATTACHMENTS}个附件`,
+      `at most ${MAX_ATTACHMENTS} attachments`,
+    );
+  else {
+    const known = new Map(facts.attachments.map((a) => [a.id, a]));
+    for (const id of new Set(attachmentIds as string[])) {
+      const found = known.get(id);
+      if (!found || found.ticketNo !== null)
+        add(
+          "attachmentIds",
+          "UNKNOWN_ATTACHMENT",
+          `附件 ${id} 不存在或已被使用，请重新上传`,
+          `attachment ${id} does not exist or is already used`,
+        );
+    }
+  }
+
+  const foreignObject = body.foreignObject as Record<string, unknown> | undefined | null;
+  if (
+    foreignObject !== undefined &&
+    foreignObject !== null &&
+    (typeof foreignObject !== "object" || Array.isArray(foreignObject))
+  )
+    add(
+      "foreignObject",
+      "INVALID_TYPE",
+      "异物信息格式不正确",
+      "foreignObject must be an object with colour, shape and size",
+    );
+
+  if (!pack || !channel || !CHANNELS.includes(channel) || !order || details.length > 0) {
+    // Judge the evidence rule too when enough is known, so the customer fixes everything in one go.
+    if (pack && channel && CHANNELS.includes(channel) && order)
+      foreignObjectProblems(
+        pack,
+        channel,
+        body,
+        description,
+        category ?? classify(pack, description).category,
+        subType,
+        facts,
+        details,
+      );
+    return { ok: false, details };
+  }
+
+  const triaged = classify(pack, description);
+  const finalCategory = category ?? triaged.category;
+  const finalSubType = subType ?? subTypeOf(pack, finalCategory, description);
+  const evidence = foreignObjectProblems(
+    pack,
+    channel,
+    body,
+    description,
+    category ?? triaged.category,
+    finalSubType,
+    facts,
+    details,
+  );
+  if (details.length > 0) return { ok: false, details };
+
+  const severity = severityOf(pack, { description, urgent, subType: finalSubType });
+  const deadlines = initialDeadlines(pack, severity, urgent, now);
+  return {
+    ok: true,
+    draft: {
+      businessLine: pack.businessLine,
+      packVersion: pack.version,
+      ticketPrefix: pack.ticketPrefix,
+      channel,
+      customerPhone: phone!,
+      customerName: name?.trim() || null,
+      orderNo: order.orderNo,
+      merchantId: order.merchantId,
+      riderId: order.riderId,
+      region: order.region,
+      category: finalCategory.code,
+      subType: finalSubType?.code ?? null,
+      categorySource: category ? "customer" : "triage",
+      classifierCategory: triaged.category.code,
+      severity,
+      priority: priorityOf(severity, urgent),
+      urgent,
+      queue: queueOf(pack, finalCategory, facts.previousComplaints),
+      description: description.trim(),
+      expectedResolution: (expected as string | undefined) ?? null,
+      occurredAt,
+      details: evidence.foreignObject ? { foreignObject: evidence.foreignObject } : {},
+      evidenceAwaited: evidence.awaited,
+      attachmentIds: [...new Set(attachmentIds as string[])],
+      firstResponseDueAt: deadlines.firstResponseDueAt,
+      resolutionDueAt: deadlines.resolutionDueAt,
+      receivedAt: now,
+    },
+  };
+}
+
+/**
+ * A foreign-object claim needs a photo and the object's colour, shape and size. A customer on a
+ * self-service channel must bring them now; an agent taking a call may register first and the ticket
+ * then shows that evidence is awaited.
+ */
+function foreignObjectProblems(
+  pack: PolicyPack,
+  channel: Channel,
+  body: Record<string, unknown>,
+  description: string,
+  category: PackCategory | undefined,
+  subType: PackSubType | null,
+  facts: IntakeFacts,
+  details: ErrorDetail[],
+): { awaited: boolean; foreignObject: Record<string, string> | null } {
+  const sub = subType ?? (category ? subTypeOf(pack, category, description) : null);
+  const raw = (
+    body.foreignObject && typeof body.foreignObject === "object" ? body.foreignObject : {}
+  ) as Record<string, unknown>;
+  const described = ["colour", "shape", "size"].every(
+    (k) => typeof raw[k] === "string" && (raw[k] as string).trim() !== "",
+  );
+  const foreignObject = described
+    ? { colour: String(raw.colour).trim(), shape: String(raw.shape).trim(), size: String(raw.size).trim() }
+    : null;
+  if (!sub?.requiresForeignObjectEvidence) return { awaited: false, foreignObject };
+  const ids = new Set(Array.isArray(body.attachmentIds) ? (body.attachmentIds as string[]) : []);
+  const hasPhoto = facts.attachments.some((a) => ids.has(a.id) && a.kind === "image");
+  if (hasPhoto && described) return { awaited: false, foreignObject };
+  if (SELF_SERVICE_CHANNELS.includes(channel)) {
+    details.push(
+      detail(
+        hasPhoto ? "foreignObject" : "attachmentIds",
+        "FOREIGN_OBJECT_EVIDENCE_REQUIRED",
+        text(
+          "异物问题请上传异物照片，并填写异物的颜色、形状和大小",
+          "For a foreign object, upload a photo and give its colour, shape and size",
+        ),
+      ),
+    );
+    return { awaited: false, foreignObject };
+  }
+  return { awaited: true, foreignObject };
+}

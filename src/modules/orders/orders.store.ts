@@ -1,0 +1,59 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { OrderItemRow } from "../../db/schema.ts";
+import type { IntakeOrder } from "../intake/intake.domain.ts";
+
+export interface OrderInput {
+  businessLine: string;
+  customerPhone: string;
+  merchantId: string;
+  riderId?: string | null;
+  region: string;
+  items: OrderItemRow[];
+  paidFen: number;
+  paidAt: string;
+  promisedAt?: string | null;
+  deliveredAt?: string | null;
+}
+
+/** Upsert from the order system; answers whether the order was new. */
+export async function upsertOrder(
+  db: Db,
+  orderNo: string,
+  o: OrderInput,
+  now: Date,
+): Promise<{ created: boolean }> {
+  const row = await sql<{ created: boolean }>`
+    insert into orders (order_no, business_line, customer_phone, merchant_id, rider_id, region, items, paid_fen,
+      paid_at, promised_at, delivered_at, created_at, updated_at)
+    values (${orderNo}, ${o.businessLine}, ${o.customerPhone}, ${o.merchantId}, ${o.riderId ?? null}, ${o.region},
+      ${JSON.stringify(o.items)}::jsonb, ${o.paidFen}, ${o.paidAt}, ${o.promisedAt ?? null}, ${o.deliveredAt ?? null},
+      ${now.toISOString()}, ${now.toISOString()})
+    on conflict (order_no) do update set business_line = excluded.business_line,
+      customer_phone = excluded.customer_phone, merchant_id = excluded.merchant_id, rider_id = excluded.rider_id,
+      region = excluded.region, items = excluded.items, paid_fen = excluded.paid_fen, paid_at = excluded.paid_at,
+      promised_at = excluded.promised_at, delivered_at = excluded.delivered_at, updated_at = excluded.updated_at
+    returning (xmax = 0) as created`.execute(db);
+  return { created: row.rows[0]?.created ?? false };
+}
+
+export const findOrder = (db: Db, orderNo: string) =>
+  db.selectFrom("orders").selectAll().where("order_no", "=", orderNo).executeTakeFirst();
+
+export async function findOrderForIntake(db: Db, orderNo: string): Promise<IntakeOrder | null> {
+  const row = await db
+    .selectFrom("orders")
+    .select(["order_no", "business_line", "customer_phone", "merchant_id", "rider_id", "region"])
+    .where("order_no", "=", orderNo)
+    .executeTakeFirst();
+  return row
+    ? {
+        orderNo: row.order_no,
+        businessLine: row.business_line,
+        customerPhone: row.customer_phone,
+        merchantId: row.merchant_id,
+        riderId: row.rider_id,
+        region: row.region,
+      }
+    : null;
+}

@@ -1,0 +1,330 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError, conflict, text } from "../../platform/errors.ts";
+import type { BusinessLine, Severity } from "../../policy-packs/schema.ts";
+import { initialDeadlines } from "../sla/sla.domain.ts";
+import { subTypeOf } from "../triage/triage.domain.ts";
+import { canSeeTicket, type Principal } from "../users/roles.ts";
+import { findUserByUsername } from "../users/users.store.ts";
+import {
+  checkMerge,
+  checkTransition,
+  isStatus,
+  priorityOf,
+  type Status,
+  statusAfterTake,
+} from "./tickets.domain.ts";
+import { type Actor, appendEvent, changeTicket, lockTicket, type TicketRow } from "./tickets.store.ts";
+
+/**
+ * The staff's operations on a ticket, each one transaction: lock the row, ask the domain, write the
+ * change and its event together. Routes call these; nothing else writes tickets after intake.
+ */
+const notFound = () => new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
+
+export const actorOf = (p: Principal): Actor => ({ id: p.id, name: p.name, role: p.role });
+
+async function withTicket<T>(
+  ctx: AppContext,
+  principal: Principal,
+  ticketNo: string,
+  work: (t: TicketRow, trx: Transaction<Database>, now: Date) => Promise<T>,
+): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const ticket = await lockTicket(trx, ticketNo);
+    // Out of scope looks the same as absent: a merchant learns nothing of other merchants' tickets.
+    if (!ticket || !canSeeTicket(principal, ticket)) throw notFound();
+    return work(ticket, trx, ctx.clock.now());
+  });
+}
+
+const statusOf = (t: TicketRow): Status => (isStatus(t.status) ? t.status : "new");
+
+export async function takeTicket(ctx: AppContext, p: Principal, ticketNo: string): Promise<void> {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+    if (
+      ![
+        "new",
+        "reopened",
+        "in_progress",
+        "awaiting_customer",
+        "awaiting_merchant",
+        "awaiting_execution",
+        "needs_info",
+      ].includes(t.status)
+    )
+      throw conflict("TICKET_NOT_OPEN", text("服务单已结束，无法领取", "The ticket is no longer open"));
+    if (t.assignee_id === p.id) return;
+    const to = statusAfterTake(statusOf(t));
+    await changeTicket(
+      trx,
+      ticketNo,
+      { assignee_id: p.id, status: to },
+      actorOf(p),
+      {
+        type: "assigned",
+        visibility: "customer",
+        data: { assignee: p.name, assigneeName: p.name, from: t.status, to },
+      },
+      now,
+    );
+  });
+}
+
+export async function assignTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  username: string,
+): Promise<void> {
+  const user = await findUserByUsername(ctx.db, username);
+  if (!user || !["agent", "supervisor", "manager", "admin"].includes(user.role))
+    throw new AppError(
+      "VALIDATION_FAILED",
+      400,
+      text("指派对象必须是客服人员", "The assignee must be a service agent"),
+      [
+        {
+          field: "username",
+          code: "NOT_AN_AGENT",
+          message: text("该用户不存在或不是客服人员", "no such agent"),
+        },
+      ],
+    );
+  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+    if (["resolved", "closed", "not_applicable"].includes(t.status))
+      throw conflict("TICKET_NOT_OPEN", text("服务单已结束，无法指派", "The ticket is no longer open"));
+    const to = statusAfterTake(statusOf(t));
+    await changeTicket(
+      trx,
+      ticketNo,
+      { assignee_id: user.id, status: to },
+      actorOf(p),
+      {
+        type: "assigned",
+        visibility: "customer",
+        data: { assignee: user.username, assigneeName: user.display_name, by: p.name, from: t.status, to },
+      },
+      now,
+    );
+  });
+}
+
+export async function replyToTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  body: string,
+  visibility: "customer" | "internal",
+): Promise<void> {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+    if (t.status === "closed" && visibility === "customer")
+      throw conflict(
+        "TICKET_CLOSED",
+        text("服务单已关闭，请先重新打开", "The ticket is closed; reopen it first"),
+      );
+    // A reply the customer can read is our first response; an internal note is not.
+    if (visibility === "customer" && !t.first_responded_at)
+      await changeTicket(
+        trx,
+        ticketNo,
+        { first_responded_at: now },
+        actorOf(p),
+        {
+          type: "first_response",
+          visibility: "internal",
+          data: { dueAt: t.first_response_due_at.toISOString(), late: now > t.first_response_due_at },
+        },
+        now,
+      );
+    await appendEvent(
+      trx,
+      ticketNo,
+      actorOf(p),
+      { type: visibility === "customer" ? "reply" : "note", visibility, data: { body } },
+      now,
+    );
+  });
+}
+
+export async function transitionTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  to: Status,
+  reason: string | undefined,
+): Promise<void> {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+    const from = statusOf(t);
+    const problem = checkTransition(from, to, reason);
+    if (problem === "ILLEGAL_TRANSITION")
+      throw new AppError(
+        "ILLEGAL_TRANSITION",
+        409,
+        text(`不能从“${from}”变更为“${to}”`, `Cannot move from ${from} to ${to}`),
+        [
+          {
+            field: "to",
+            code: "ILLEGAL_TRANSITION",
+            message: text(`当前状态 ${from} 不允许变更为 ${to}`, `${from} → ${to} is not allowed`),
+          },
+        ],
+      );
+    if (problem === "REASON_REQUIRED")
+      throw new AppError(
+        "VALIDATION_FAILED",
+        400,
+        text("此状态变更需要填写原因", "This change needs a reason"),
+        [
+          {
+            field: "reason",
+            code: "REQUIRED",
+            message: text("请填写原因，客户会看到", "give a reason; the customer will see it"),
+          },
+        ],
+      );
+    const patch: Partial<TicketRow> = { status: to };
+    if (to === "resolved") patch.resolved_at = now;
+    if (to === "closed") patch.closed_at = now;
+    if (to === "reopened") {
+      patch.resolved_at = null;
+      patch.closed_at = null;
+    }
+    await changeTicket(
+      trx,
+      ticketNo,
+      patch,
+      actorOf(p),
+      { type: "status_changed", visibility: "customer", data: { from, to, ...(reason ? { reason } : {}) } },
+      now,
+    );
+  });
+}
+
+export async function reclassifyTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  change: {
+    category?: string;
+    subType?: string | null;
+    severity?: Severity;
+    urgent?: boolean;
+    reason: string;
+  },
+): Promise<void> {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+    const pack = ctx.packs.get(t.business_line as BusinessLine)!;
+    const category = pack.categories.find((c) => c.code === (change.category ?? t.category));
+    const details = [];
+    if (!category)
+      details.push({
+        field: "category",
+        code: "UNKNOWN_CATEGORY",
+        message: text(
+          "问题类型不属于该业务线",
+          `category must be one of ${pack.categories.map((c) => c.code).join(", ")}`,
+        ),
+      });
+    let subType = change.subType === undefined ? (change.category ? null : t.sub_type) : change.subType;
+    if (category && subType && !category.subTypes.some((s) => s.code === subType))
+      details.push({
+        field: "subType",
+        code: "UNKNOWN_SUB_TYPE",
+        message: text("问题子类型不属于该问题类型", "subType does not belong to the category"),
+      });
+    if (details.length)
+      throw new AppError("VALIDATION_FAILED", 400, text("请求内容有误", "Some fields are invalid"), details);
+    if (category && !subType) subType = subTypeOf(pack, category, t.description)?.code ?? null;
+    const severity = change.severity ?? (t.severity as Severity);
+    const urgent = change.urgent ?? t.urgent;
+    // New facts, new promises: the clocks are recomputed from the time the request was received.
+    const deadlines = initialDeadlines(pack, severity, urgent, t.created_at);
+    const queue =
+      change.category && change.category !== t.category && t.queue !== "supervisor"
+        ? category!.queue
+        : t.queue;
+    await changeTicket(
+      trx,
+      ticketNo,
+      {
+        category: category!.code,
+        sub_type: subType,
+        category_source: "staff",
+        severity,
+        urgent,
+        priority: priorityOf(severity, urgent),
+        queue,
+        first_response_due_at: deadlines.firstResponseDueAt,
+        resolution_due_at: deadlines.resolutionDueAt,
+      },
+      actorOf(p),
+      {
+        type: "reclassified",
+        visibility: "internal",
+        data: {
+          from: { category: t.category, subType: t.sub_type, severity: t.severity, urgent: t.urgent },
+          to: { category: category!.code, subType, severity, urgent },
+          reason: change.reason,
+        },
+      },
+      now,
+    );
+  });
+}
+
+export async function mergeTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  into: string,
+  reason: string | undefined,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    // Lock both in a fixed order so two merges of the same pair cannot deadlock.
+    const [first, second] = [ticketNo, into].sort();
+    const a = await lockTicket(trx, first!);
+    const b = await lockTicket(trx, second!);
+    const source = a?.ticket_no === ticketNo ? a : b;
+    const target = a?.ticket_no === into ? a : b;
+    if (!source || !canSeeTicket(p, source)) throw notFound();
+    if (!target || !canSeeTicket(p, target))
+      throw new AppError("VALIDATION_FAILED", 400, text("目标服务单不存在", "Target ticket not found"), [
+        { field: "into", code: "NOT_FOUND", message: text("目标服务单不存在", "no such ticket") },
+      ]);
+    const problem = checkMerge(
+      { ticketNo, status: statusOf(source), orderNo: source.order_no, customerPhone: source.customer_phone },
+      { ticketNo: into, status: statusOf(target), customerPhone: target.customer_phone },
+    );
+    if (problem)
+      throw conflict(
+        `MERGE_${problem}`,
+        text("无法合并这两张服务单", `Cannot merge: ${problem.toLowerCase().replace(/_/g, " ")}`),
+      );
+    const now = ctx.clock.now();
+    await changeTicket(
+      trx,
+      ticketNo,
+      { status: "closed", closed_at: now, merged_into: into },
+      actorOf(p),
+      {
+        type: "merged_into",
+        visibility: "customer",
+        data: { into, from: source.status, ...(reason ? { reason } : {}) },
+      },
+      now,
+    );
+    await appendEvent(
+      trx,
+      into,
+      actorOf(p),
+      {
+        type: "merged_from",
+        visibility: "internal",
+        data: { from: ticketNo, ...(reason ? { reason } : {}) },
+      },
+      now,
+    );
+  });
+}

@@ -1,0 +1,495 @@
+import type { FastifyInstance } from "fastify";
+import { Type as T } from "typebox";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError, text } from "../../platform/errors.ts";
+import { maskPhone } from "../../platform/format.ts";
+import { ErrorSchema, localeOf } from "../../platform/http.ts";
+import { type BusinessLine, CHANNELS, QUEUES, SEVERITIES } from "../../policy-packs/schema.ts";
+import { signedUrl } from "../attachments/attachments.routes.ts";
+import { listTicketAttachments } from "../attachments/attachments.store.ts";
+import { normalisePhone } from "../intake/intake.domain.ts";
+import { breachedClocks } from "../sla/sla.domain.ts";
+import { need, principalOf } from "../users/auth.ts";
+import { canSeeTicket, type Principal, ticketScope } from "../users/roles.ts";
+import { findUserByUsername, findUsersByIds } from "../users/users.store.ts";
+import {
+  assignTicket,
+  mergeTicket,
+  reclassifyTicket,
+  replyToTicket,
+  takeTicket,
+  transitionTicket,
+} from "./tickets.commands.ts";
+import { STATUSES, type Status } from "./tickets.domain.ts";
+import { findTicket, listEvents, listTickets, type TicketRow } from "./tickets.store.ts";
+import { timelineText } from "./timeline.ts";
+
+const lit = <V extends readonly string[]>(values: V) => T.Union(values.map((v) => T.Literal(v)));
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const TicketNoParams = T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,}$" }) });
+
+const QueueItem = T.Object({
+  ticketNo: T.String(),
+  status: T.String(),
+  businessLine: T.String(),
+  category: T.String(),
+  subType: T.Union([T.String(), T.Null()]),
+  severity: T.String(),
+  priority: T.Integer(),
+  urgent: T.Boolean(),
+  channel: T.String(),
+  queue: T.String(),
+  assignee: T.Union([T.Object({ username: T.String(), displayName: T.String() }), T.Null()]),
+  customerPhone: T.String({ description: "masked" }),
+  orderNo: T.String(),
+  merchantId: T.String(),
+  escalationLevel: T.Integer(),
+  firstResponseDueAt: T.String(),
+  resolutionDueAt: T.String(),
+  createdAt: T.String(),
+});
+
+/** Roles that call customers back need the whole number; everyone else sees it masked. */
+const seesFullPhone = (p: Principal) => ["admin", "agent", "supervisor", "manager"].includes(p.role);
+
+async function assigneesOf(ctx: AppContext, rows: TicketRow[]) {
+  const ids = [...new Set(rows.map((r) => r.assignee_id).filter((x): x is string => !!x))];
+  const users = await findUsersByIds(ctx.db, ids);
+  return new Map(users.map((u) => [u.id, { username: u.username, displayName: u.display_name }]));
+}
+
+function queueItem(t: TicketRow, assignees: Map<string, { username: string; displayName: string }>) {
+  return {
+    ticketNo: t.ticket_no,
+    status: t.status,
+    businessLine: t.business_line,
+    category: t.category,
+    subType: t.sub_type,
+    severity: t.severity,
+    priority: t.priority,
+    urgent: t.urgent,
+    channel: t.channel,
+    queue: t.queue,
+    assignee: t.assignee_id ? (assignees.get(t.assignee_id) ?? null) : null,
+    customerPhone: maskPhone(t.customer_phone),
+    orderNo: t.order_no,
+    merchantId: t.merchant_id,
+    escalationLevel: t.escalation_level,
+    firstResponseDueAt: t.first_response_due_at.toISOString(),
+    resolutionDueAt: t.resolution_due_at.toISOString(),
+    createdAt: t.created_at.toISOString(),
+  };
+}
+
+const ticketNotFound = () => new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
+
+export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    "/api/v1/tickets",
+    {
+      preHandler: need("tickets.read"),
+      schema: {
+        tags: ["tickets"],
+        summary: "The staff queue, filtered and paged (merchants and riders see only their own)",
+        querystring: T.Object({
+          status: T.Optional(T.String({ description: "one status or several, comma-separated" })),
+          channel: T.Optional(lit(CHANNELS)),
+          businessLine: T.Optional(T.String()),
+          category: T.Optional(T.String()),
+          severity: T.Optional(lit(SEVERITIES)),
+          queue: T.Optional(lit(QUEUES)),
+          assignee: T.Optional(T.String({ description: "a username, `me`, or `none` for unassigned" })),
+          view: T.Optional(lit(["mine", "unassigned", "urgent", "due_soon", "breached"] as const)),
+          q: T.Optional(T.String({ maxLength: 100 })),
+          sort: T.Optional(lit(["created_desc", "created_asc", "due_asc", "priority"] as const)),
+          limit: T.Optional(T.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          offset: T.Optional(T.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: {
+          200: T.Object({
+            items: T.Array(QueueItem),
+            total: T.Integer(),
+            limit: T.Integer(),
+            offset: T.Integer(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const q = request.query as Record<string, string | number | undefined>;
+      const now = ctx.clock.now();
+      const statuses = typeof q.status === "string" ? q.status.split(",").map((s) => s.trim()) : undefined;
+      const bad = statuses?.filter((s) => !(STATUSES as readonly string[]).includes(s));
+      if (bad?.length)
+        throw new AppError("VALIDATION_FAILED", 400, text("筛选条件有误", "Invalid filter"), [
+          {
+            field: "status",
+            code: "UNKNOWN_STATUS",
+            message: text(`未知状态：${bad.join(",")}`, `unknown status: ${bad.join(",")}`),
+          },
+        ]);
+      let assigneeId: string | null | undefined;
+      if (q.assignee === "me" || q.view === "mine") assigneeId = p.id;
+      else if (q.assignee === "none" || q.view === "unassigned") assigneeId = null;
+      else if (typeof q.assignee === "string") {
+        assigneeId = (await findUserByUsername(ctx.db, q.assignee))?.id ?? "\u0000";
+      }
+      const openStatuses = STATUSES.filter((s) => !["resolved", "closed", "not_applicable"].includes(s));
+      const result = await listTickets(ctx.db, {
+        status: statuses ?? (q.view ? [...openStatuses] : undefined),
+        channel: q.channel as string | undefined,
+        businessLine: q.businessLine as string | undefined,
+        category: q.category as string | undefined,
+        severity: q.view === "urgent" ? "serious" : (q.severity as string | undefined),
+        queue: q.queue as string | undefined,
+        assigneeId,
+        ...ticketScope(p),
+        dueBefore: q.view === "due_soon" ? new Date(now.getTime() + 60 * 60_000) : undefined,
+        breachedAt: q.view === "breached" ? now : undefined,
+        q: q.q as string | undefined,
+        sort: (q.sort as "created_desc") ?? (q.view === "due_soon" ? "due_asc" : "created_desc"),
+        limit: Number(q.limit ?? 50),
+        offset: Number(q.offset ?? 0),
+      });
+      const assignees = await assigneesOf(ctx, result.items);
+      return {
+        items: result.items.map((t) => queueItem(t, assignees)),
+        total: result.total,
+        limit: Number(q.limit ?? 50),
+        offset: Number(q.offset ?? 0),
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/tickets/:ticketNo",
+    {
+      preHandler: need("tickets.read"),
+      schema: {
+        tags: ["tickets"],
+        summary: "One ticket with its clocks and full timeline",
+        params: TicketNoParams,
+        response: {
+          200: T.Object({
+            ...QueueItem.properties,
+            customerPhone: T.String(),
+            customerName: T.Union([T.String(), T.Null()]),
+            region: T.String(),
+            riderId: T.Union([T.String(), T.Null()]),
+            description: T.String(),
+            expectedResolution: T.Union([T.String(), T.Null()]),
+            occurredAt: T.Union([T.String(), T.Null()]),
+            categorySource: T.String(),
+            evidenceAwaited: T.Boolean(),
+            details: T.Record(T.String(), T.Unknown()),
+            mergedInto: T.Union([T.String(), T.Null()]),
+            packVersion: T.String(),
+            sla: T.Object({
+              firstResponseDueAt: T.String(),
+              resolutionDueAt: T.String(),
+              firstRespondedAt: T.Union([T.String(), T.Null()]),
+              resolvedAt: T.Union([T.String(), T.Null()]),
+              breached: T.Array(T.String()),
+            }),
+            attachments: T.Array(
+              T.Object({
+                id: T.String(),
+                kind: T.String(),
+                thumbnailUrl: T.Union([T.String(), T.Null()]),
+                url: T.String(),
+                capturedAt: T.Union([T.String(), T.Null()]),
+              }),
+            ),
+            events: T.Array(
+              T.Object({
+                type: T.String(),
+                at: T.String(),
+                actor: T.String(),
+                actorRole: T.String(),
+                channel: T.Union([T.String(), T.Null()]),
+                visibility: T.String(),
+                data: T.Record(T.String(), T.Unknown()),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const { ticketNo } = request.params as { ticketNo: string };
+      const t = await findTicket(ctx.db, ticketNo);
+      if (!t || !canSeeTicket(p, t)) throw ticketNotFound();
+      const now = ctx.clock.now();
+      const [events, attachments, assignees] = await Promise.all([
+        listEvents(ctx.db, ticketNo),
+        listTicketAttachments(ctx.db, ticketNo),
+        assigneesOf(ctx, [t]),
+      ]);
+      return {
+        ...queueItem(t, assignees),
+        customerPhone: seesFullPhone(p) ? t.customer_phone : maskPhone(t.customer_phone),
+        customerName: t.customer_name,
+        region: t.region,
+        riderId: t.rider_id,
+        description: t.description,
+        expectedResolution: t.expected_resolution,
+        occurredAt: t.occurred_at?.toISOString() ?? null,
+        categorySource: t.category_source,
+        evidenceAwaited: t.evidence_awaited,
+        details: t.details,
+        mergedInto: t.merged_into,
+        packVersion: t.pack_version,
+        sla: {
+          firstResponseDueAt: t.first_response_due_at.toISOString(),
+          resolutionDueAt: t.resolution_due_at.toISOString(),
+          firstRespondedAt: t.first_responded_at?.toISOString() ?? null,
+          resolvedAt: t.resolved_at?.toISOString() ?? null,
+          breached: breachedClocks(
+            {
+              firstResponseDueAt: t.first_response_due_at,
+              resolutionDueAt: t.resolution_due_at,
+              firstRespondedAt: t.first_responded_at,
+              resolvedAt: t.resolved_at,
+            },
+            now,
+          ),
+        },
+        attachments: attachments.map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          thumbnailUrl: a.has_thumbnail ? signedUrl(ctx, a.id, "thumbnail", now) : null,
+          url: signedUrl(ctx, a.id, "file", now),
+          capturedAt: a.captured_at?.toISOString() ?? null,
+        })),
+        events: events.map((e) => ({
+          type: e.type,
+          at: e.at.toISOString(),
+          actor: e.actor,
+          actorRole: e.actor_role,
+          channel: e.channel,
+          visibility: e.visibility,
+          data: e.data,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/tickets/:ticketNo/progress",
+    {
+      config: { rateLimit: { max: ctx.config.publicRateLimit, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["tickets"],
+        summary:
+          "The customer's view: status, handler, expected completion and timeline (ticket number + phone)",
+        params: TicketNoParams,
+        querystring: T.Object({ phone: T.String({ minLength: 1, maxLength: 20 }) }),
+        response: {
+          200: T.Object({
+            ticketNo: T.String(),
+            status: T.String(),
+            handler: T.Union([T.Object({ displayName: T.String() }), T.Null()]),
+            expectedCompletionAt: T.Union([T.String(), T.Null()]),
+            timeline: T.Array(T.Object({ at: T.String(), type: T.String(), text: T.String() })),
+          }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { phone } = request.query as { phone: string };
+      const t = await findTicket(ctx.db, ticketNo);
+      // A wrong phone and an unknown number answer alike: no way to probe whose ticket exists.
+      if (!t || t.customer_phone !== normalisePhone(phone)) throw ticketNotFound();
+      const locale = localeOf(request);
+      const pack = ctx.packs.get(t.business_line as BusinessLine);
+      const [events, assignees] = await Promise.all([
+        listEvents(ctx.db, ticketNo, "customer"),
+        assigneesOf(ctx, [t]),
+      ]);
+      const handler = t.assignee_id ? assignees.get(t.assignee_id) : undefined;
+      const open = !["resolved", "closed", "not_applicable"].includes(t.status);
+      return {
+        ticketNo: t.ticket_no,
+        status: t.status,
+        handler: handler ? { displayName: handler.displayName } : null,
+        expectedCompletionAt: open
+          ? t.resolution_due_at.toISOString()
+          : ((t.resolved_at ?? t.closed_at)?.toISOString() ?? null),
+        timeline: events.map((e) => ({
+          at: e.at.toISOString(),
+          type: e.type,
+          text: timelineText(e, pack, locale),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/take",
+    {
+      preHandler: need("tickets.work"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Take the ticket: assign it to me and start work",
+        params: TicketNoParams,
+        response: {
+          200: T.Object({ ticketNo: T.String(), status: T.String(), assignee: T.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const { ticketNo } = request.params as { ticketNo: string };
+      await takeTicket(ctx, p, ticketNo);
+      const t = (await findTicket(ctx.db, ticketNo))!;
+      return { ticketNo, status: t.status, assignee: p.name };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/assign",
+    {
+      preHandler: need("tickets.assign"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Assign the ticket to an agent",
+        params: TicketNoParams,
+        body: T.Object({ username: T.String({ minLength: 1 }) }),
+        response: {
+          200: T.Object({ ticketNo: T.String(), status: T.String(), assignee: T.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { username } = request.body as { username: string };
+      await assignTicket(ctx, principalOf(request), ticketNo, username);
+      const t = (await findTicket(ctx.db, ticketNo))!;
+      return { ticketNo, status: t.status, assignee: username };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/replies",
+    {
+      preHandler: need("tickets.work"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Reply to the customer, or add an internal note",
+        params: TicketNoParams,
+        body: T.Object({
+          body: T.String({ minLength: 1, maxLength: 2000 }),
+          visibility: lit(["customer", "internal"] as const),
+        }),
+        response: { 201: T.Object({ ticketNo: T.String(), visibility: T.String() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { body, visibility } = request.body as { body: string; visibility: "customer" | "internal" };
+      if (!body.trim())
+        throw new AppError("VALIDATION_FAILED", 400, text("回复内容不能为空", "The reply is empty"), [
+          { field: "body", code: "REQUIRED", message: text("请填写回复内容", "body is required") },
+        ]);
+      await replyToTicket(ctx, principalOf(request), ticketNo, body.trim(), visibility);
+      reply.status(201);
+      return { ticketNo, visibility };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/transitions",
+    {
+      preHandler: need("tickets.work"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Move the ticket to another status (409 ILLEGAL_TRANSITION when not allowed)",
+        params: TicketNoParams,
+        body: T.Object({ to: lit(STATUSES), reason: T.Optional(T.String({ maxLength: 500 })) }),
+        response: { 200: T.Object({ ticketNo: T.String(), status: T.String() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { to, reason } = request.body as { to: Status; reason?: string };
+      await transitionTicket(ctx, principalOf(request), ticketNo, to, reason?.trim() || undefined);
+      return { ticketNo, status: to };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/classification",
+    {
+      preHandler: need("tickets.work"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Change category, sub-type, severity or urgency, with a reason; clocks are recomputed",
+        params: TicketNoParams,
+        body: T.Object({
+          category: T.Optional(T.String()),
+          subType: T.Optional(T.Union([T.String(), T.Null()])),
+          severity: T.Optional(lit(SEVERITIES)),
+          urgent: T.Optional(T.Boolean()),
+          reason: T.String({ minLength: 1, maxLength: 500 }),
+        }),
+        response: {
+          200: T.Object({
+            ticketNo: T.String(),
+            category: T.String(),
+            severity: T.String(),
+            priority: T.Integer(),
+            resolutionDueAt: T.String(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      await reclassifyTicket(ctx, principalOf(request), ticketNo, request.body as { reason: string });
+      const t = (await findTicket(ctx.db, ticketNo))!;
+      return {
+        ticketNo,
+        category: t.category,
+        severity: t.severity,
+        priority: t.priority,
+        resolutionDueAt: t.resolution_due_at.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/merge",
+    {
+      preHandler: need("tickets.work"),
+      schema: {
+        tags: ["tickets"],
+        summary: "Merge this duplicate into another open ticket of the same customer",
+        params: TicketNoParams,
+        body: T.Object({
+          into: T.String({ minLength: 1 }),
+          reason: T.Optional(T.String({ maxLength: 500 })),
+        }),
+        response: {
+          200: T.Object({ ticketNo: T.String(), status: T.String(), mergedInto: T.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { into, reason } = request.body as { into: string; reason?: string };
+      await mergeTicket(ctx, principalOf(request), ticketNo, into, reason);
+      return { ticketNo, status: "closed", mergedInto: into };
+    },
+  );
+}

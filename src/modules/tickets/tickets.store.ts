@@ -1,0 +1,224 @@
+import { type Selectable, sql, type Transaction } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { Database, TicketsTable } from "../../db/schema.ts";
+import { shanghaiDate } from "../../platform/clock.ts";
+import type { TicketDraft } from "../intake/intake.domain.ts";
+
+export type TicketRow = Selectable<TicketsTable>;
+
+export interface Actor {
+  id: string | null;
+  name: string;
+  role: string;
+}
+
+export interface NewEvent {
+  type: string;
+  visibility: "customer" | "internal";
+  data?: Record<string, unknown>;
+  channel?: string | null;
+}
+
+/** "FD" + the Shanghai date + a sequence: readable on the phone, unique across all processes. */
+export function ticketNoPrefix(linePrefix: string, at: Date): string {
+  const d = shanghaiDate(at);
+  return `${linePrefix}${d.year}${String(d.month).padStart(2, "0")}${String(d.day).padStart(2, "0")}`;
+}
+
+/**
+ * The hot path of intake in one statement: number, idempotency key, ticket, its first event and the
+ * attachment links commit together or not at all, in one round trip. Returns null when the
+ * idempotency key was already used (the caller then answers the earlier ticket).
+ */
+export async function insertTicket(
+  db: Db,
+  draft: TicketDraft,
+  actor: Actor,
+  idempotency: { key: string; requestHash: string } | null,
+  eventData: Record<string, unknown>,
+): Promise<string | null> {
+  const prefix = ticketNoPrefix(draft.ticketPrefix, draft.receivedAt);
+  const at = draft.receivedAt.toISOString();
+  const numbered = idempotency
+    ? sql`n as (select ${prefix} || lpad(nextval('ticket_no_seq')::text, 6, '0') as no),
+          k as (insert into idempotency_keys (key, request_hash, ticket_no, created_at)
+                select ${idempotency.key}, ${idempotency.requestHash}, no, ${at} from n
+                on conflict (key) do nothing returning ticket_no as no)`
+    : sql`k as (select ${prefix} || lpad(nextval('ticket_no_seq')::text, 6, '0') as no)`;
+  const result = await sql<{ ticket_no: string }>`
+    with ${numbered},
+    t as (
+      insert into tickets (ticket_no, business_line, pack_version, channel, customer_phone, customer_name, order_no,
+        merchant_id, rider_id, region, category, sub_type, category_source, severity, priority, urgent, queue, status,
+        description, expected_resolution, occurred_at, details, evidence_awaited, first_response_due_at,
+        resolution_due_at, created_at, updated_at)
+      select no, ${draft.businessLine}, ${draft.packVersion}, ${draft.channel}, ${draft.customerPhone},
+        ${draft.customerName}, ${draft.orderNo}, ${draft.merchantId}, ${draft.riderId}, ${draft.region},
+        ${draft.category}, ${draft.subType}, ${draft.categorySource}, ${draft.severity}, ${draft.priority},
+        ${draft.urgent}, ${draft.queue}, 'new', ${draft.description}, ${draft.expectedResolution},
+        ${draft.occurredAt?.toISOString() ?? null}, ${JSON.stringify(draft.details)}::jsonb, ${draft.evidenceAwaited},
+        ${draft.firstResponseDueAt.toISOString()}, ${draft.resolutionDueAt.toISOString()}, ${at}, ${at}
+      from k
+      returning ticket_no
+    ),
+    e as (
+      insert into ticket_events (ticket_no, at, type, actor, actor_role, channel, visibility, data)
+      select ticket_no, ${at}, 'received', ${actor.name}, ${actor.role}, ${draft.channel}, 'customer',
+        ${JSON.stringify(eventData)}::jsonb
+      from t
+    ),
+    a as (
+      update attachments set ticket_no = (select ticket_no from t)
+      where id = any(${draft.attachmentIds}::text[]) and ticket_no is null and exists (select 1 from t)
+    )
+    select ticket_no from t`.execute(db);
+  return result.rows[0]?.ticket_no ?? null;
+}
+
+export async function findIdempotencyKey(db: Db, key: string) {
+  return db
+    .selectFrom("idempotency_keys")
+    .select(["request_hash", "ticket_no"])
+    .where("key", "=", key)
+    .executeTakeFirst();
+}
+
+export async function findTicket(
+  db: Db | Transaction<Database>,
+  ticketNo: string,
+): Promise<TicketRow | undefined> {
+  return db.selectFrom("tickets").selectAll().where("ticket_no", "=", ticketNo).executeTakeFirst();
+}
+
+export async function lockTicket(
+  trx: Transaction<Database>,
+  ticketNo: string,
+): Promise<TicketRow | undefined> {
+  return trx
+    .selectFrom("tickets")
+    .selectAll()
+    .where("ticket_no", "=", ticketNo)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function listEvents(db: Db, ticketNo: string, visibility?: "customer") {
+  let q = db
+    .selectFrom("ticket_events")
+    .select(["id", "type", "at", "actor", "actor_role", "channel", "visibility", "data"])
+    .where("ticket_no", "=", ticketNo);
+  if (visibility) q = q.where("visibility", "=", visibility);
+  return q.orderBy("id").execute();
+}
+
+/** Every change to a ticket goes through here: the update and its event commit together. */
+export async function changeTicket(
+  trx: Transaction<Database>,
+  ticketNo: string,
+  patch: Partial<Omit<TicketRow, "ticket_no" | "details">> & { details?: Record<string, unknown> },
+  actor: Actor,
+  event: NewEvent,
+  at: Date,
+): Promise<void> {
+  const { details, ...rest } = patch;
+  await trx
+    .updateTable("tickets")
+    .set({ ...rest, ...(details ? { details: JSON.stringify(details) } : {}), updated_at: at })
+    .where("ticket_no", "=", ticketNo)
+    .execute();
+  await appendEvent(trx, ticketNo, actor, event, at);
+}
+
+export async function appendEvent(
+  trx: Transaction<Database> | Db,
+  ticketNo: string,
+  actor: Actor,
+  event: NewEvent,
+  at: Date,
+): Promise<void> {
+  await trx
+    .insertInto("ticket_events")
+    .values({
+      ticket_no: ticketNo,
+      at,
+      type: event.type,
+      actor: actor.name,
+      actor_role: actor.role,
+      channel: event.channel ?? null,
+      visibility: event.visibility,
+      data: JSON.stringify(event.data ?? {}),
+    })
+    .execute();
+}
+
+export interface QueueFilter {
+  status?: string[];
+  channel?: string;
+  businessLine?: string;
+  category?: string;
+  severity?: string;
+  queue?: string;
+  assigneeId?: string | null;
+  merchantIds?: string[];
+  riderId?: string;
+  dueBefore?: Date;
+  breachedAt?: Date;
+  q?: string;
+  limit: number;
+  offset: number;
+  sort: "created_desc" | "created_asc" | "due_asc" | "priority";
+}
+
+export async function listTickets(db: Db, f: QueueFilter) {
+  let q = db.selectFrom("tickets");
+  if (f.status?.length) q = q.where("status", "in", f.status);
+  if (f.channel) q = q.where("channel", "=", f.channel);
+  if (f.businessLine) q = q.where("business_line", "=", f.businessLine);
+  if (f.category) q = q.where("category", "=", f.category);
+  if (f.severity) q = q.where("severity", "=", f.severity);
+  if (f.queue) q = q.where("queue", "=", f.queue);
+  if (f.assigneeId === null) q = q.where("assignee_id", "is", null);
+  else if (f.assigneeId) q = q.where("assignee_id", "=", f.assigneeId);
+  if (f.merchantIds) q = q.where("merchant_id", "in", f.merchantIds.length ? f.merchantIds : ["\u0000"]);
+  if (f.riderId) q = q.where("rider_id", "=", f.riderId);
+  if (f.dueBefore) q = q.where("resolution_due_at", "<=", f.dueBefore).where("resolved_at", "is", null);
+  if (f.breachedAt) {
+    const at = f.breachedAt;
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb("first_responded_at", "is", null), eb("first_response_due_at", "<", at)]),
+        eb.and([eb("resolved_at", "is", null), eb("resolution_due_at", "<", at)]),
+      ]),
+    );
+  }
+  if (f.q) {
+    const term = f.q.trim();
+    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([eb("ticket_no", "=", term), eb("order_no", "=", term), eb("description", "ilike", like)]),
+    );
+  }
+  const total = await q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  let rows = q.selectAll();
+  rows =
+    f.sort === "created_asc"
+      ? rows.orderBy("created_at", "asc")
+      : f.sort === "due_asc"
+        ? rows.orderBy("resolution_due_at", "asc")
+        : f.sort === "priority"
+          ? rows.orderBy("priority", "asc").orderBy("created_at", "asc")
+          : rows.orderBy("created_at", "desc");
+  const items = await rows.orderBy("ticket_no").limit(f.limit).offset(f.offset).execute();
+  return { items, total: Number(total.n) };
+}
+
+/** How many complaints this phone filed in the window: the repeat-complainant rule reads it. */
+export async function countRecentComplaints(db: Db, phone: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom("tickets")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("customer_phone", "=", phone)
+    .where("created_at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

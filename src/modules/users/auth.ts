@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AppContext } from "../../platform/context.ts";
+import { forbidden, unauthorized } from "../../platform/errors.ts";
+import { allows, type Permission, type Principal } from "./roles.ts";
+import { principalForApiKey, principalForSession } from "./users.store.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Reads `Authorization: Bearer <session token | API key>` or `X-Api-Key` once per request. */
+export function installAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest("principal", null);
+  app.addHook("onRequest", async (request) => {
+    const header = request.headers.authorization;
+    const bearer = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    const apiKey =
+      (request.headers["x-api-key"] as string | undefined) ??
+      (bearer?.startsWith("ak_") ? bearer : undefined);
+    if (apiKey) request.principal = await principalForApiKey(ctx.db, apiKey);
+    else if (bearer) request.principal = await principalForSession(ctx.db, bearer, ctx.clock.now());
+  });
+}
+
+/** A preHandler that lets the request through only with a permission of the role table. */
+export function need(permission: Permission) {
+  return async (request: FastifyRequest) => {
+    if (!request.principal) throw unauthorized();
+    if (!allows(request.principal, permission)) throw forbidden();
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}

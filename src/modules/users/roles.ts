@@ -1,0 +1,51 @@
+/**
+ * Who may do what, as data. Every staff route names one permission; the table below is the whole policy,
+ * and the access tests walk it. Merchants and riders are further scoped to their own tickets.
+ */
+export const ROLES = ["admin", "agent", "supervisor", "manager", "qa", "merchant", "rider"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An integration API key acts with its own role name and the scopes it was given. */
+export type PrincipalRole = Role | "integration";
+
+export const PERMISSIONS = {
+  "tickets.read": ["admin", "agent", "supervisor", "manager", "qa", "merchant", "rider"],
+  "tickets.work": ["admin", "agent", "supervisor", "manager"],
+  "tickets.assign": ["admin", "supervisor", "manager"],
+  "tickets.register": ["admin", "agent", "supervisor", "manager", "merchant", "rider", "integration"],
+  "orders.write": ["admin", "integration"],
+  "users.manage": ["admin"],
+} as const satisfies Record<string, readonly PrincipalRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface Principal {
+  kind: "user" | "apiKey";
+  id: string;
+  name: string;
+  role: PrincipalRole;
+  merchantIds: string[];
+  riderId: string | null;
+  /** For API keys: the permissions granted. Users get their role's permissions. */
+  scopes: string[];
+}
+
+export function allows(principal: Principal, permission: Permission): boolean {
+  const roles = PERMISSIONS[permission] as readonly PrincipalRole[];
+  if (!roles.includes(principal.role)) return false;
+  return principal.kind === "user" || principal.scopes.includes(permission);
+}
+
+/** Which tickets a principal may see: everything, or only its merchants' or its rider's. */
+export function ticketScope(p: Principal): { merchantIds?: string[]; riderId?: string } {
+  if (p.role === "merchant") return { merchantIds: p.merchantIds };
+  if (p.role === "rider") return { riderId: p.riderId ?? "\u0000" };
+  return {};
+}
+
+export function canSeeTicket(p: Principal, t: { merchant_id: string; rider_id: string | null }): boolean {
+  const scope = ticketScope(p);
+  if (scope.merchantIds) return scope.merchantIds.includes(t.merchant_id);
+  if (scope.riderId) return t.rider_id === scope.riderId;
+  return true;
+}

@@ -1,0 +1,19 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** An unguessable id for things reachable by id alone (attachments, sessions). */
+export const randomId = (bytes = 16): string => randomBytes(bytes).toString("base64url");
+
+export const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+/** JSON with object keys sorted at every depth: equal data, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.keys(value as object)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

@@ -1,0 +1,48 @@
+/**
+ * Periodic work of the process. Each poller handles a bounded batch of due rows per call and is safe to
+ * run in several processes at once (its SQL claims rows). `runAll` is what the test clock and tests call
+ * to make time-driven work happen deterministically.
+ */
+export interface Poller {
+  name: string;
+  everySeconds: number;
+  poll(now: Date): Promise<number>;
+}
+
+export class JobRunner {
+  private timers: NodeJS.Timeout[] = [];
+  private running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly pollers: Poller[],
+    private readonly now: () => Date,
+    private readonly onError: (poller: string, error: unknown) => void,
+  ) {}
+
+  start(): void {
+    for (const poller of this.pollers) {
+      const timer = setInterval(() => {
+        const run = poller.poll(this.now()).catch((error) => this.onError(poller.name, error));
+        this.running.add(run);
+        run.finally(() => this.running.delete(run));
+      }, poller.everySeconds * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  /** Runs every poller until none finds more due work. */
+  async runAll(): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      let handled = 0;
+      for (const poller of this.pollers) handled += await poller.poll(this.now());
+      if (handled === 0) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.allSettled([...this.running]);
+  }
+}
