@@ -17,6 +17,7 @@ import type { Clock } from "./platform/clock.ts";
 import type { AppContext } from "./platform/context.ts";
 import { installErrorHandler } from "./platform/http.ts";
 import { JobRunner } from "./platform/jobs.ts";
+import { LiveBus } from "./platform/live.ts";
 import { createMetrics } from "./platform/metrics.ts";
 import type { Packs } from "./policy-packs/load.ts";
 
@@ -33,7 +34,14 @@ export async function buildApp(
   packs: Packs,
   clock: Clock,
 ): Promise<App> {
-  const ctx: AppContext = { config, db: database.db, dbKind: database.kind, packs, clock };
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    packs,
+    clock,
+    live: new LiveBus(),
+  };
   const http = Fastify({
     logger: { level: config.logLevel },
     // Per-request log lines cost more than the request at thousands a second; metrics count them instead.

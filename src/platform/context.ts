@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { DatabaseKind, Db } from "../db/database.ts";
 import type { Packs } from "../policy-packs/load.ts";
 import type { Clock } from "./clock.ts";
+import type { LiveBus } from "./live.ts";
 
 /** What every module's routes and jobs are given: no globals, so tests build as many apps as they like. */
 export interface AppContext {
@@ -10,4 +11,5 @@ export interface AppContext {
   dbKind: DatabaseKind;
   packs: Packs;
   clock: Clock;
+  live: LiveBus;
 }

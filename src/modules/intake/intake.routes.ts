@@ -224,6 +224,7 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
           text("受理失败，请重试", "Could not register the request, please retry"),
         );
       }
+      ctx.live.publish({ ticketNo, type: "received", merchantId: d.merchantId, riderId: d.riderId });
       const ack = acknowledge(
         ctx,
         {

@@ -31,13 +31,26 @@ async function withTicket<T>(
   ticketNo: string,
   work: (t: TicketRow, trx: Transaction<Database>, now: Date) => Promise<T>,
 ): Promise<T> {
-  return ctx.db.transaction().execute(async (trx) => {
+  let changed: TicketRow | undefined;
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, ticketNo);
     // Out of scope looks the same as absent: a merchant learns nothing of other merchants' tickets.
     if (!ticket || !canSeeTicket(principal, ticket)) throw notFound();
+    changed = ticket;
     return work(ticket, trx, ctx.clock.now());
   });
+  if (changed) publishChange(ctx, changed);
+  return result;
 }
+
+/** After the commit, never before: a listener that re-reads must find the change. */
+const publishChange = (ctx: AppContext, t: TicketRow) =>
+  ctx.live.publish({
+    ticketNo: t.ticket_no,
+    type: "changed",
+    merchantId: t.merchant_id,
+    riderId: t.rider_id,
+  });
 
 const statusOf = (t: TicketRow): Status => (isStatus(t.status) ? t.status : "new");
 
@@ -281,7 +294,7 @@ export async function mergeTicket(
   into: string,
   reason: string | undefined,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  const pair = await ctx.db.transaction().execute(async (trx) => {
     // Lock both in a fixed order so two merges of the same pair cannot deadlock.
     const [first, second] = [ticketNo, into].sort();
     const a = await lockTicket(trx, first!);
@@ -326,5 +339,7 @@ export async function mergeTicket(
       },
       now,
     );
+    return [source, target];
   });
+  for (const t of pair) publishChange(ctx, t);
 }
