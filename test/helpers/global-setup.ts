@@ -1,19 +1,28 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import type { TestProject } from "vitest/node";
 import { openAndMigrate } from "../../src/db/database.ts";
 import { loadDemo } from "../../src/modules/demo/demo.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDir: string;
+  }
+}
 
 /**
  * Prepares one database for the whole run: on PostgreSQL (TEST_DATABASE_URL) it is migrated and seeded
  * once; on PGlite a template folder is made once and every test file starts from a copy of it, since a
- * new PGlite folder takes seconds to initialise.
+ * new PGlite folder takes seconds to initialise. The folder is this run's own, so two runs side by side
+ * do not pull it from under each other.
  */
-export const TEMPLATE_DIR = join(process.cwd(), ".test-data", "template");
-
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) rmSync(TEMPLATE_DIR, { recursive: true, force: true });
-  const opened = await openAndMigrate({ databaseUrl: url, dataDir: TEMPLATE_DIR });
+  const dir = join(process.cwd(), ".test-data", `template-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const opened = await openAndMigrate({ databaseUrl: url, dataDir: dir });
   await loadDemo(opened.db, new Date(), 60);
   await opened.close();
+  project.provide("templateDir", dir);
+  return () => rmSync(dir, { recursive: true, force: true });
 }

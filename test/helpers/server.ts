@@ -1,12 +1,12 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { type App, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openAndMigrate } from "../../src/db/database.ts";
 import { SystemClock } from "../../src/platform/clock.ts";
 import { loadPacks } from "../../src/policy-packs/load.ts";
 
-export const TEMPLATE_DIR = join(process.cwd(), ".test-data", "template");
 export const DEMO_PASSWORD = "demo123456";
 
 export interface TestServer {
@@ -21,7 +21,8 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(process.cwd(), ".test-data", "run-"));
   const databaseUrl = process.env.TEST_DATABASE_URL;
-  if (!databaseUrl) cpSync(join(TEMPLATE_DIR, "pglite"), join(dataDir, "pglite"), { recursive: true });
+  if (!databaseUrl)
+    cpSync(join(inject("templateDir"), "pglite"), join(dataDir, "pglite"), { recursive: true });
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: "0",

@@ -44,7 +44,9 @@ export function sizeProblem(
 
 /** EXIF keeps "2026:11:25 12:30:00" in the camera's local time; phones in China shoot in UTC+8. */
 export function exifTime(value: unknown): Date | null {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+  // exif-reader hands the wall-clock reading back as if it were UTC: move it to UTC+8 like the text form.
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? null : new Date(value.getTime() - 8 * 3_600_000);
   if (typeof value !== "string") return null;
   const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(value);
   if (!m) return null;

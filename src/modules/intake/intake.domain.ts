@@ -92,6 +92,31 @@ export const charCount = (value: string): number => [...value.trim()].length;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * An ISO-8601 time. Without an offset it is Beijing time, where the customer lives, whatever zone the
+ * server runs in; anything that is not ISO-8601 (e.g. "1", "Nov 24") is refused, not guessed.
+ */
+export function parseLocalTime(value: string): Date | null {
+  const m = ISO_TIME.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, zone] = m;
+  const offset =
+    zone === undefined
+      ? "+08:00"
+      : zone === "Z"
+        ? "Z"
+        : zone.includes(":")
+          ? zone
+          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const at = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec ?? "00"}${offset}`);
+  // Reject dates that roll over (2026-02-30) rather than silently moving them.
+  if (Number.isNaN(at.getTime()) || Number(d) > new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate())
+    return null;
+  return at;
+}
+
 function detail(field: string, code: string, message: Text): ErrorDetail {
   return { field, code, message };
 }
@@ -107,15 +132,16 @@ export function decideIntake(
     details.push(detail(field, code, text(zh, en)));
 
   const channel = str(body.channel) as Channel | undefined;
-  if (channel === undefined) add("channel", "REQUIRED", "请填写受理渠道", "channel is required");
-  else if (!CHANNELS.includes(channel))
+  if (body.channel === undefined || body.channel === null || body.channel === "")
+    add("channel", "REQUIRED", "请填写受理渠道", "channel is required");
+  else if (channel === undefined || !CHANNELS.includes(channel))
     add("channel", "INVALID_CHANNEL", "受理渠道不正确", `channel must be one of ${CHANNELS.join(", ")}`);
 
   const rawPhone = str(body.phone);
   const phone = rawPhone === undefined ? undefined : normalisePhone(rawPhone);
-  if (rawPhone === undefined || rawPhone.trim() === "")
+  if (body.phone === undefined || body.phone === null || rawPhone?.trim() === "")
     add("phone", "REQUIRED", "请填写手机号", "phone is required");
-  else if (!PHONE.test(phone!))
+  else if (phone === undefined || !PHONE.test(phone))
     add(
       "phone",
       "INVALID_PHONE",
@@ -222,8 +248,8 @@ export function decideIntake(
 
   let occurredAt: Date | null = null;
   if (body.occurredAt !== undefined && body.occurredAt !== null) {
-    occurredAt = typeof body.occurredAt === "string" ? new Date(body.occurredAt) : new Date(Number.NaN);
-    if (Number.isNaN(occurredAt.getTime()))
+    occurredAt = typeof body.occurredAt === "string" ? parseLocalTime(body.occurredAt) : null;
+    if (!occurredAt)
       add("occurredAt", "INVALID_TIME", "发生时间格式不正确", "occurredAt must be an ISO-8601 time");
     else if (occurredAt.getTime() > now.getTime() + 5 * 60_000)
       add("occurredAt", "IN_FUTURE", "发生时间不能晚于现在", "occurredAt cannot be in the future");
@@ -239,7 +265,7 @@ export function decideIntake(
     (!Array.isArray(body.attachmentIds) || attachmentIds.some((a) => typeof a !== "string"))
   )
     add("attachmentIds", "INVALID_TYPE", "附件编号格式不正确", "attachmentIds must be a list of ids");
-  else if (attachmentIds.length > MAX_ATTACHMENTS)
+  else if (new Set(attachmentIds).size > MAX_ATTACHMENTS)
     add(
       "attachmentIds",
       "TOO_MANY",
