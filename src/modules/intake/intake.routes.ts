@@ -116,7 +116,8 @@ const requestDigest = (body: unknown): string => sha256(canonicalJson(body));
 function actorFor(request: FastifyRequest, channel: unknown) {
   const p = request.principal;
   if (p && allows(p, "tickets.register")) return { id: p.id, name: p.name, role: p.role };
-  if (SELF_SERVICE_CHANNELS.includes(channel as "app"))
+  // An unknown or missing channel is a validation error (reported with all others), not a login question.
+  if (SELF_SERVICE_CHANNELS.includes(channel as "app") || !CHANNELS.includes(channel as "app"))
     return { id: null, name: "customer", role: "customer" };
   // Phone, e-mail, on-site, merchant and API registrations come from staff or an integration.
   throw p
