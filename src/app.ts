@@ -6,13 +6,26 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Config } from "./config.ts";
 import type { OpenedDatabase } from "./db/database.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
+import { executionOverduePoller } from "./modules/execution/execution.jobs.ts";
+import { executionRoutes } from "./modules/execution/execution.routes.ts";
 import { intakeRoutes } from "./modules/intake/intake.routes.ts";
+import { knowledgeRoutes } from "./modules/knowledge/knowledge.routes.ts";
+import { paymentsPoller } from "./modules/ledger/ledger.commands.ts";
+import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
+import { liveRoutes } from "./modules/live/live.routes.ts";
 import { ordersRoutes } from "./modules/orders/orders.routes.ts";
+import { ticketOrderRoutes } from "./modules/orders/ticket-order.routes.ts";
+import { policiesRoutes } from "./modules/policies/policies.routes.ts";
+import { remediesRoutes } from "./modules/remedies/remedies.routes.ts";
+import { calendarRoutes } from "./modules/sla/calendar.routes.ts";
+import { slaEngine } from "./modules/sla/sla.jobs.ts";
 import { housekeeping } from "./modules/system/housekeeping.jobs.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
 import { ticketsRoutes } from "./modules/tickets/tickets.routes.ts";
 import { installAuth } from "./modules/users/auth.ts";
+import { usersAdminRoutes } from "./modules/users/users.admin.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
+import { webRoutes } from "./modules/web/web.routes.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { AppContext } from "./platform/context.ts";
 import { installErrorHandler } from "./platform/http.ts";
@@ -87,7 +100,7 @@ export async function buildApp(
   installAuth(http, ctx);
 
   const jobs = new JobRunner(
-    [housekeeping(ctx.db)],
+    [housekeeping(ctx.db), slaEngine(ctx), paymentsPoller(ctx), executionOverduePoller(ctx)],
     () => clock.now(),
     (name, error) => http.log.error({ err: error, job: name }, "job failed"),
   );
@@ -98,6 +111,16 @@ export async function buildApp(
   attachmentsRoutes(http, ctx);
   intakeRoutes(http, ctx);
   ticketsRoutes(http, ctx);
+  knowledgeRoutes(http, ctx);
+  calendarRoutes(http, ctx);
+  ticketOrderRoutes(http, ctx);
+  remediesRoutes(http, ctx);
+  executionRoutes(http, ctx);
+  ledgerRoutes(http, ctx);
+  policiesRoutes(http, ctx);
+  usersAdminRoutes(http, ctx);
+  liveRoutes(http, ctx);
+  await webRoutes(http);
 
   return { http, ctx, jobs };
 }

@@ -4,13 +4,18 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { openAndMigrate, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { loadDemo } from "./modules/demo/demo.ts";
+import { runClassify } from "./modules/nlp/classify.cli.ts";
 import { SystemClock } from "./platform/clock.ts";
 import { loadPacks, PackError } from "./policy-packs/load.ts";
 
-/** One binary, several subcommands: serve (default), migrate, seed-demo. */
+/** One binary, several subcommands: serve (default), migrate, seed-demo, classify. */
 async function main(command: string): Promise<void> {
   const config = loadConfig();
   const packs = loadPacks();
+  if (command === "classify") {
+    await runClassify(packs);
+    return;
+  }
   if (command === "migrate") {
     const opened = await openDatabase(config);
     const applied = await migrateToLatest(opened.db as unknown as Kysely<unknown>);
@@ -33,7 +38,7 @@ async function main(command: string): Promise<void> {
     }
   }
   if (command !== "serve")
-    throw new ConfigError(`unknown command "${command}" (serve | migrate | seed-demo)`);
+    throw new ConfigError(`unknown command "${command}" (serve | migrate | seed-demo | classify)`);
   const app = await buildApp(config, database, packs, clock);
   await app.http.listen({ port: config.port, host: config.host });
   app.jobs.start();

@@ -156,6 +156,208 @@ export interface AppStateTable {
   value: JSONColumnType<Record<string, unknown>, string, string>;
 }
 
+/** One clock of a ticket (first response, resolution, review, progress update…): owned by the sla module. */
+export interface SlaClocksTable {
+  ticket_no: string;
+  name: string;
+  basis: "business" | "calendar";
+  target_ms: number;
+  started_at: Timestamp;
+  due_at: Timestamp | null;
+  remind_at: Timestamp | null;
+  paused_since: Timestamp | null;
+  remaining_ms: number | null;
+  stopped_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  breached_at: Timestamp | null;
+  level: Generated<number>;
+  next_at: Timestamp | null;
+}
+
+/** A day that differs from the weekday rule: a public holiday or an adjusted working day (调休). */
+export interface CalendarDaysTable {
+  day: ColumnType<string, string, string>;
+  kind: "holiday" | "workday";
+  name: string;
+  source: string;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface CalendarYearsTable {
+  year: number;
+  source: string;
+  seeded_at: Timestamp;
+}
+
+/** The agent's verification of a ticket (核实情况): owned by the remedies module. */
+export interface TicketVerificationsTable {
+  ticket_no: string;
+  verified: boolean;
+  liable_party: string;
+  findings: string;
+  evidence_ids: string[];
+  food_safety_violation: boolean;
+  fraud: boolean;
+  loss_fen: number | null;
+  affected_items: JSONColumnType<
+    { productId: string; quantity: number }[] | null,
+    string | null,
+    string | null
+  >;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+/** A decided remedy of a ticket, with its approval and the customer's answer: owned by the remedies module. */
+export interface RemediesTable {
+  id: string;
+  ticket_no: string;
+  seq: number;
+  order_no: string;
+  business_line: string;
+  pack_version: string;
+  status: "pending_approval" | "approved" | "rejected" | "superseded";
+  choice: "standard" | "alternative" | "statutory" | "adjusted";
+  statute: string | null;
+  items: JSONColumnType<{ kind: string; amountFen?: number; payer: string }[], string, string>;
+  deadline_hours: JSONColumnType<Record<string, number>, string, string>;
+  proposal: JSONColumnType<Record<string, unknown>, string, string>;
+  approval_reasons: JSONColumnType<{ "zh-CN": string; en: string }[], string, string>;
+  money_fen: number;
+  compensation_cap_fen: number;
+  note: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  rejected_by: string | null;
+  rejected_at: Timestamp | null;
+  reject_reason: string | null;
+  customer_response: "accepted" | "disputed" | null;
+  customer_comment: string | null;
+  customer_responded_at: Timestamp | null;
+  idempotency_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One department action of a remedy (执行单): owned by the execution module. */
+export interface ExecutionOrdersTable {
+  id: string;
+  ticket_no: string;
+  remedy_id: string;
+  step: number;
+  action: "refund" | "compensation" | "resend" | "redeliver" | "pickup" | "inspection" | "repair";
+  department: "merchant" | "logistics" | "warehouse" | "finance";
+  merchant_id: string;
+  rider_id: string | null;
+  item_indexes: number[];
+  status: "open" | "in_progress" | "done" | "failed";
+  blocked_by: string | null;
+  deadline: JSONColumnType<{ hours: number } | { businessDays: number }, string, string>;
+  due_at: Timestamp | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  note: string | null;
+  failure_reason: string | null;
+  overdue_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+/** Per order: what was paid and what remedies reserved of it. Owned by the ledger module. */
+export interface LedgerAccountsTable {
+  order_no: string;
+  paid_fen: number;
+  refunded_fen: Generated<number>;
+  compensated_fen: Generated<number>;
+  compensation_cap_fen: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** One movement of money: a payout to the customer or a charge to the liable party. Owned by the ledger module. */
+export interface LedgerEntriesTable {
+  id: string;
+  idempotency_key: string;
+  order_no: string;
+  ticket_no: string;
+  remedy_id: string;
+  item_index: number;
+  execution_order_id: string | null;
+  kind: "refund" | "price_difference" | "compensation" | "coupon" | "charge";
+  direction: "payout" | "charge";
+  party: string;
+  party_id: string | null;
+  payer: string;
+  amount_fen: number;
+  status: "held" | "pending" | "processing" | "succeeded" | "failed" | "cancelled" | "recorded";
+  attempts: Generated<number>;
+  max_attempts: number;
+  next_attempt_at: Timestamp | null;
+  lease_until: Timestamp | null;
+  provider: string | null;
+  provider_ref: string | null;
+  last_error: string | null;
+  authorised_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
+/** Every call to the payment provider, with its answer: the trace of a payment. Owned by the ledger module. */
+export interface PaymentAttemptsTable {
+  id: Generated<string>;
+  entry_id: string;
+  attempt: number;
+  provider: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  outcome: "succeeded" | "accepted" | "failed" | "confirmed" | null;
+  provider_ref: string | null;
+  error: string | null;
+}
+
+/** The knowledge base (FAQ, guides, cases, macros): the current version of each entry. */
+export interface KnowledgeEntriesTable {
+  id: string;
+  kind: string;
+  business_lines: string[];
+  title: string;
+  body: string;
+  tags: string[];
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  status: string;
+  version: number;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** Every version of every knowledge entry, the first included. */
+export interface KnowledgeVersionsTable {
+  entry_id: string;
+  version: number;
+  kind: string;
+  business_lines: string[];
+  title: string;
+  body: string;
+  tags: string[];
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  status: string;
+  edited_by: string | null;
+  edited_by_name: string;
+  edited_at: Timestamp;
+  note: string | null;
+}
+
+/** One row: raised by every knowledge change, so search indexes know when to rebuild. */
+export interface KnowledgeRevisionTable {
+  id: number;
+  revision: ColumnType<string, number | string, number | string>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -170,4 +372,16 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   attachments: AttachmentsTable;
   app_state: AppStateTable;
+  sla_clocks: SlaClocksTable;
+  calendar_days: CalendarDaysTable;
+  calendar_years: CalendarYearsTable;
+  ticket_verifications: TicketVerificationsTable;
+  remedies: RemediesTable;
+  execution_orders: ExecutionOrdersTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_entries: LedgerEntriesTable;
+  payment_attempts: PaymentAttemptsTable;
+  knowledge_entries: KnowledgeEntriesTable;
+  knowledge_versions: KnowledgeVersionsTable;
+  knowledge_revision: KnowledgeRevisionTable;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Value } from "typebox/value";
+import { isStatus } from "../modules/tickets/tickets.domain.ts";
 import { BUSINESS_LINES, type BusinessLine, type PolicyPack, PolicyPackSchema } from "./schema.ts";
 
 export class PackError extends Error {}
@@ -36,6 +37,38 @@ function semanticProblems(pack: PolicyPack): string[] {
   });
   if (pack.followUp.returnVisitDays.min > pack.followUp.returnVisitDays.max)
     problems.push("/followUp/returnVisitDays: min is after max");
+  problems.push(...slaProblems(pack, categoryCodes));
+  return problems;
+}
+
+/** The SLA section: real statuses and categories, a target for every clock that runs, levels in order. */
+function slaProblems(pack: PolicyPack, categoryCodes: Set<string>): string[] {
+  const problems: string[] = [];
+  const { sla } = pack;
+  for (const field of ["firstResponseMinutes", "resolutionMinutes"] as const)
+    for (const code of Object.keys(sla[field].byCategory ?? {}))
+      if (!categoryCodes.has(code)) problems.push(`/sla/${field}/byCategory/${code}: unknown category`);
+  for (const [name, rule] of Object.entries(sla.clocks)) {
+    if (!rule) continue;
+    for (const list of ["pauseIn", "stopIn", "restartIn"] as const)
+      (rule[list] ?? []).forEach((status, i) => {
+        if (!isStatus(status)) problems.push(`/sla/clocks/${name}/${list}/${i}: unknown status "${status}"`);
+      });
+  }
+  if (sla.clocks.review && !sla.reviewMinutes && !sla.reviewBusinessDays)
+    problems.push("/sla/clocks/review: needs /sla/reviewMinutes or /sla/reviewBusinessDays");
+  if (!sla.clocks.review && (sla.reviewMinutes || sla.reviewBusinessDays))
+    problems.push("/sla/clocks: a review target is set but there is no review clock rule");
+  if (sla.reviewMinutes && sla.reviewBusinessDays)
+    problems.push("/sla/reviewBusinessDays: set reviewMinutes or reviewBusinessDays, not both");
+  if (!!sla.clocks.progressUpdate !== !!sla.progressUpdateMinutes)
+    problems.push("/sla/clocks/progressUpdate: the rule and /sla/progressUpdateMinutes go together");
+  pack.escalation.levels.forEach((level, i) => {
+    if (level.level !== i + 1) problems.push(`/escalation/levels/${i}/level: must be ${i + 1}`);
+    const before = pack.escalation.levels[i - 1];
+    if (before && level.afterMinutes < before.afterMinutes)
+      problems.push(`/escalation/levels/${i}/afterMinutes: earlier than level ${before.level}`);
+  });
   return problems;
 }
 

@@ -12,7 +12,13 @@ const Code = T.String({ pattern: "^[a-z][a-z0-9_]*$" });
 const Keywords = T.Array(T.String({ minLength: 1 }));
 const Minutes = T.Integer({ minimum: 1 });
 
-export const QUEUES = ["customer_service", "rider_logistics", "merchant_verification", "supervisor"] as const;
+export const QUEUES = [
+  "customer_service",
+  "rider_logistics",
+  "merchant_verification",
+  "supervisor",
+  "manager",
+] as const;
 export const SEVERITIES = ["serious", "general", "minor"] as const;
 export const CHANNELS = ["app", "web", "wechat", "phone", "email", "onsite", "merchant", "api"] as const;
 export const RESOLUTIONS = [
@@ -63,20 +69,69 @@ const Hours = T.Object(
   { additionalProperties: false },
 );
 
+/** A promise in minutes: the default, stricter targets for serious or urgent cases, and per category. */
+const Target = T.Object(
+  {
+    default: Minutes,
+    serious: Minutes,
+    urgent: Minutes,
+    /** Overrides the default for a category (e.g. e-commerce logistics 24 h, quality 72 h). */
+    byCategory: T.Optional(T.Record(T.String(), Minutes)),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * How one clock runs. `business` counts only service hours of the business calendar (a request after
+ * hours starts at the next opening); `calendar` counts wall-clock time. The statuses are ticket statuses.
+ */
+const ClockRule = T.Object(
+  {
+    basis: Union(["business", "calendar"] as const),
+    /** While the ticket is in one of these statuses the clock stands still (e.g. awaiting the customer). */
+    pauseIn: T.Array(Code),
+    /** Entering one of these statuses meets (stops) the clock. */
+    stopIn: T.Array(Code),
+    /** Entering one of these statuses starts a stopped clock again from the full target (e.g. reopened). */
+    restartIn: T.Optional(T.Array(Code)),
+    /** A reply the customer can read meets the clock (first response) or starts a new period (progress update). */
+    onCustomerReply: T.Optional(Union(["stop", "restart"] as const)),
+    /** Whether breaking this promise escalates; it is always recorded. Default true. */
+    escalates: T.Optional(T.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const EscalationLevel = T.Object(
+  {
+    level: T.Integer({ minimum: 1 }),
+    /** The queue the ticket moves to (主管 → supervisor, 运营经理 → manager). */
+    queue: Union(QUEUES),
+    /** The role that answers for the ticket at this level. */
+    role: Union(["supervisor", "manager"] as const),
+    /** Minutes after the breach, counted on the breached clock's basis. */
+    afterMinutes: T.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+/** What a remedy item may be; `explanation` is words only and never an item of a decided remedy. */
+export const REMEDY_ITEM_KINDS = [
+  "refund",
+  "coupon",
+  "compensation",
+  "resend",
+  "exchange",
+  "repair",
+  "return",
+  "price_difference",
+  "redeliver",
+  "explanation",
+] as const;
+
 const RemedyItem = T.Object(
   {
-    kind: Union([
-      "refund",
-      "coupon",
-      "compensation",
-      "resend",
-      "exchange",
-      "repair",
-      "return",
-      "price_difference",
-      "redeliver",
-      "explanation",
-    ] as const),
+    kind: Union(REMEDY_ITEM_KINDS),
     /** How the amount derives from the order: the whole paid amount, the affected items, a multiple, or fixed fen. */
     basis: T.Optional(Union(["paid", "items", "fixed"] as const)),
     multiplier: T.Optional(T.Number({ minimum: 0 })),
@@ -87,13 +142,80 @@ const RemedyItem = T.Object(
   { additionalProperties: false },
 );
 
+/** Who verification (核实情况) may find liable; `none` is nobody's fault (e.g. past its shelf life). */
+export const LIABLE_PARTIES = ["platform", "merchant", "rider", "logistics", "customer", "none"] as const;
+/** The departments that carry out execution orders (执行单). */
+export const DEPARTMENTS = ["merchant", "logistics", "warehouse", "finance"] as const;
+/** Statutory rules a proposal knows and cites: 食品安全法第148条, 消费者权益保护法第55条. */
+export const STATUTES = ["food_safety_148", "fraud_55"] as const;
+export type LiableParty = (typeof LIABLE_PARTIES)[number];
+export type Department = (typeof DEPARTMENTS)[number];
+
+/** Another standard remedy for the same case; the one fitting the customer's expected resolution is proposed. */
+const RemedyBundle = T.Object(
+  { items: T.Array(RemedyItem, { minItems: 1 }), reason: Label },
+  { additionalProperties: false },
+);
+
 const RemedyRule = T.Object(
   {
     category: Code,
     subTypes: T.Optional(T.Array(Code)),
     severity: T.Optional(Union(SEVERITIES)),
+    /** Only when verification found one of these parties liable. */
+    liability: T.Optional(T.Array(Union(LIABLE_PARTIES))),
     items: T.Array(RemedyItem, { minItems: 1 }),
     reason: Label,
+    alternatives: T.Optional(T.Array(RemedyBundle)),
+    /** Statutes such a case may meet once verified: the proposal names them until then. */
+    statutes: T.Optional(T.Array(Union(STATUTES))),
+  },
+  { additionalProperties: false },
+);
+
+/** One department action and its time limit; the SLA section's named timers (resendHours…) win over it. */
+const ExecutionStep = T.Object(
+  {
+    department: Union(DEPARTMENTS),
+    hours: T.Integer({ minimum: 1 }),
+    /** When set, "within n business days" on the business calendar instead of `hours`. */
+    businessDays: T.Optional(T.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const RemedyPolicy = T.Object(
+  {
+    /** An agent decides alone up to these; above either, a supervisor approves. */
+    approvalLimits: T.Object(
+      { amountFen: T.Integer({ minimum: 0 }), compensationMultiple: T.Number({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
+    /** The most compensation an order may carry, as a multiple of what was paid; a statutory floor above it still holds. */
+    compensationCapMultiple: T.Number({ minimum: 0 }),
+    /** Fresh and perishable goods: no seven-day no-reason return (消费者权益保护法第二十五条). */
+    perishable: T.Boolean(),
+    /** When verification finds the customer or nobody liable, or cannot confirm the claim. */
+    noFault: T.Object(
+      {
+        items: T.Array(RemedyItem, { minItems: 1 }),
+        reason: Label,
+        alternatives: T.Optional(T.Array(RemedyBundle)),
+      },
+      { additionalProperties: false },
+    ),
+    execution: T.Object(
+      {
+        refund: ExecutionStep,
+        compensation: ExecutionStep,
+        resend: ExecutionStep,
+        redeliver: ExecutionStep,
+        pickup: ExecutionStep,
+        inspection: ExecutionStep,
+        repair: ExecutionStep,
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -124,25 +246,37 @@ export const PolicyPackSchema = T.Object(
     ),
     sla: T.Object(
       {
-        firstResponseMinutes: T.Object(
-          { default: Minutes, serious: Minutes, urgent: Minutes },
-          { additionalProperties: false },
-        ),
-        resolutionMinutes: T.Object(
-          { default: Minutes, serious: Minutes, urgent: Minutes },
-          { additionalProperties: false },
-        ),
+        firstResponseMinutes: Target,
+        resolutionMinutes: Target,
         reviewMinutes: T.Optional(Minutes),
+        /** "Review within 1 business day": due at the close of service on that working day. */
+        reviewBusinessDays: T.Optional(T.Integer({ minimum: 1 })),
         progressUpdateMinutes: T.Optional(Minutes),
         resendHours: T.Optional(T.Integer({ minimum: 1 })),
         refundAfterReceiptHours: T.Optional(T.Integer({ minimum: 1 })),
         repairBusinessDays: T.Optional(T.Integer({ minimum: 1 })),
         compensationPaidHours: T.Optional(T.Integer({ minimum: 1 })),
         reminderAtFraction: T.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+        /** The clocks a ticket runs from intake; review and progressUpdate run when the pack sets their target. */
+        clocks: T.Object(
+          {
+            firstResponse: ClockRule,
+            resolution: ClockRule,
+            review: T.Optional(ClockRule),
+            progressUpdate: T.Optional(ClockRule),
+          },
+          { additionalProperties: false },
+        ),
       },
       { additionalProperties: false },
     ),
+    /** A missed deadline escalates agent → supervisor → operations manager (客服 → 主管 → 运营经理). */
+    escalation: T.Object(
+      { levels: T.Array(EscalationLevel, { minItems: 1 }) },
+      { additionalProperties: false },
+    ),
     remedies: T.Array(RemedyRule),
+    remedyPolicy: RemedyPolicy,
     thresholds: T.Object(
       {
         repeatComplainant: T.Object(
@@ -173,3 +307,10 @@ export const PolicyPackSchema = T.Object(
 export type PolicyPack = Static<typeof PolicyPackSchema>;
 export type PackCategory = PolicyPack["categories"][number];
 export type PackSubType = PackCategory["subTypes"][number];
+export type SlaTarget = Static<typeof Target>;
+export type PackClockRule = Static<typeof ClockRule>;
+export type PackEscalationLevel = Static<typeof EscalationLevel>;
+export type PackRemedyItem = Static<typeof RemedyItem>;
+export type PackRemedyRule = Static<typeof RemedyRule>;
+export type PackRemedyPolicy = Static<typeof RemedyPolicy>;
+export type ExecutionAction = keyof PackRemedyPolicy["execution"];

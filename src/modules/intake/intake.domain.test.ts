@@ -130,6 +130,10 @@ describe("a valid request", () => {
       subType: "late",
       categorySource: "triage",
       classifierCategory: "delivery",
+      classifierConfidence: 1,
+      classifierDisagrees: false,
+      severitySignals: [],
+      massAffected: false,
       severity: "general",
       priority: 3,
       urgent: false,
@@ -142,6 +146,11 @@ describe("a valid request", () => {
       attachmentIds: [],
       firstResponseDueAt: minutesLater(30),
       resolutionDueAt: minutesLater(30),
+      // The SLA clocks the intake starts; the two deadlines above are theirs.
+      clocks: [
+        expect.objectContaining({ name: "firstResponse", dueAt: minutesLater(30) }),
+        expect.objectContaining({ name: "resolution", dueAt: minutesLater(30) }),
+      ],
       receivedAt: NOW,
     });
   });

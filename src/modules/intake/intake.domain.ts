@@ -11,9 +11,18 @@ import {
   RESOLUTIONS,
   type Severity,
 } from "../../policy-packs/schema.ts";
-import { initialDeadlines } from "../sla/sla.domain.ts";
+import type { BusinessCalendar } from "../sla/calendar.domain.ts";
+import { type Clock, initialClocks, ticketDeadlines } from "../sla/sla.domain.ts";
 import { priorityOf } from "../tickets/tickets.domain.ts";
-import { classify, queueOf, severityOf, subTypeOf } from "../triage/triage.domain.ts";
+import {
+  classify,
+  classifyReading,
+  queueOf,
+  severityOf,
+  subTypeFromReading,
+  subTypeOf,
+  type TextReader,
+} from "../triage/triage.domain.ts";
 
 /**
  * Deciding one after-sales request: every check of the request against its order and its pack, and
@@ -46,6 +55,10 @@ export interface IntakeFacts {
   order: IntakeOrder | null;
   previousComplaints: number;
   attachments: IntakeAttachment[];
+  /** The business calendar the deadlines count in; the shipped holidays when not given. */
+  calendar?: BusinessCalendar;
+  /** The trained classifier and severity reader (triage v2); without it the pack's keyword rules triage. */
+  readText?: TextReader;
 }
 
 export interface TicketDraft {
@@ -63,6 +76,14 @@ export interface TicketDraft {
   subType: string | null;
   categorySource: "customer" | "triage";
   classifierCategory: string;
+  /** The classifier's probability for its category, 0–1. */
+  classifierConfidence: number;
+  /** The customer chose a category and the classifier reads the text as another. */
+  classifierDisagrees: boolean;
+  /** The food-safety, health or injury words that made the text read as serious. */
+  severitySignals: string[];
+  /** The text says several people are affected ("好几个人都拉肚子"). */
+  massAffected: boolean;
   severity: Severity;
   priority: number;
   urgent: boolean;
@@ -75,6 +96,8 @@ export interface TicketDraft {
   attachmentIds: string[];
   firstResponseDueAt: Date;
   resolutionDueAt: Date;
+  /** The SLA clocks started at intake; the two deadlines above are theirs. */
+  clocks: Clock[];
   receivedAt: Date;
 }
 
@@ -299,6 +322,12 @@ export function decideIntake(
       "foreignObject must be an object with colour, shape and size",
     );
 
+  // Triage v2 when the caller brings a text reader (the trained classifier), else the pack's keyword rules.
+  const reading = pack && description.trim() ? (facts.readText?.(pack, description) ?? null) : null;
+  const triaged = pack ? (reading ? classifyReading(pack, reading) : classify(pack, description)) : null;
+  const subTypeWithin = (c: PackCategory) =>
+    reading ? subTypeFromReading(c, reading) : subTypeOf(pack!, c, description);
+
   if (!pack || !channel || !CHANNELS.includes(channel) || !order || details.length > 0) {
     // Judge the evidence rule too when enough is known, so the customer fixes everything in one go.
     if (pack && channel && CHANNELS.includes(channel) && order)
@@ -307,31 +336,36 @@ export function decideIntake(
         channel,
         body,
         description,
-        category ?? classify(pack, description).category,
-        subType,
+        category ?? triaged!.category,
+        subType ?? subTypeWithin(category ?? triaged!.category),
         facts,
         details,
       );
     return { ok: false, details };
   }
 
-  const triaged = classify(pack, description);
-  const finalCategory = category ?? triaged.category;
-  const finalSubType = subType ?? subTypeOf(pack, finalCategory, description);
+  const finalCategory = category ?? triaged!.category;
+  const finalSubType = subType ?? subTypeWithin(finalCategory);
   const evidence = foreignObjectProblems(
     pack,
     channel,
     body,
     description,
-    category ?? triaged.category,
+    finalCategory,
     finalSubType,
     facts,
     details,
   );
   if (details.length > 0) return { ok: false, details };
 
-  const severity = severityOf(pack, { description, urgent, subType: finalSubType });
-  const deadlines = initialDeadlines(pack, severity, urgent, now);
+  const severity = severityOf(pack, {
+    description,
+    urgent,
+    subType: finalSubType,
+    reading: reading?.severity,
+  });
+  const clocks = initialClocks(pack, { category: finalCategory.code, severity, urgent }, now, facts.calendar);
+  const deadlines = ticketDeadlines(clocks);
   return {
     ok: true,
     draft: {
@@ -348,7 +382,11 @@ export function decideIntake(
       category: finalCategory.code,
       subType: finalSubType?.code ?? null,
       categorySource: category ? "customer" : "triage",
-      classifierCategory: triaged.category.code,
+      classifierCategory: triaged!.category.code,
+      classifierConfidence: triaged!.confidence,
+      classifierDisagrees: category !== undefined && category.code !== triaged!.category.code,
+      severitySignals: reading?.severity.serious ?? [],
+      massAffected: reading?.severity.massAffected ?? false,
       severity,
       priority: priorityOf(severity, urgent),
       urgent,
@@ -359,8 +397,9 @@ export function decideIntake(
       details: evidence.foreignObject ? { foreignObject: evidence.foreignObject } : {},
       evidenceAwaited: evidence.awaited,
       attachmentIds: [...new Set(attachmentIds as string[])],
-      firstResponseDueAt: deadlines.firstResponseDueAt,
-      resolutionDueAt: deadlines.resolutionDueAt,
+      firstResponseDueAt: deadlines.firstResponseDueAt!,
+      resolutionDueAt: deadlines.resolutionDueAt!,
+      clocks,
       receivedAt: now,
     },
   };

@@ -7,7 +7,9 @@ import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { canonicalJson, sha256 } from "../../platform/ids.ts";
 import { BUSINESS_LINES, CHANNELS, type PolicyPack, RESOLUTIONS } from "../../policy-packs/schema.ts";
 import { findAttachmentsForIntake } from "../attachments/attachments.store.ts";
+import { readText, textUnderstanding } from "../nlp/understanding.ts";
 import { findOrderForIntake } from "../orders/orders.store.ts";
+import { calendarOf } from "../sla/calendar.store.ts";
 import { firstResponseMinutes, minutesText } from "../sla/sla.domain.ts";
 import {
   countRecentComplaints,
@@ -130,6 +132,8 @@ function actorFor(request: FastifyRequest, channel: unknown) {
 }
 
 export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Load the classifier and the dictionaries now (about half a second), not on the first request.
+  textUnderstanding();
   app.post(
     "/api/v1/tickets",
     {
@@ -198,7 +202,13 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
           )
         : 0;
 
-      const decision = decideIntake(body, { order, previousComplaints, attachments }, ctx.packs, now);
+      const calendar = await calendarOf(ctx.db);
+      const decision = decideIntake(
+        body,
+        { order, previousComplaints, attachments, calendar, readText },
+        ctx.packs,
+        now,
+      );
       if (!decision.ok) throw validationError(decision.details);
       const d = decision.draft;
       const ticketNo = await insertTicket(ctx.db, d, actor, idempotency, {
@@ -206,6 +216,10 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
         subType: d.subType,
         categorySource: d.categorySource,
         classifierCategory: d.classifierCategory,
+        classifierConfidence: d.classifierConfidence,
+        ...(d.classifierDisagrees ? { classifierDisagrees: true } : {}),
+        ...(d.severitySignals.length ? { severitySignals: d.severitySignals } : {}),
+        ...(d.massAffected ? { massAffected: true } : {}),
         severity: d.severity,
         priority: d.priority,
         urgent: d.urgent,

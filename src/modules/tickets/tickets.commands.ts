@@ -3,7 +3,9 @@ import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, conflict, text } from "../../platform/errors.ts";
 import type { BusinessLine, Severity } from "../../policy-packs/schema.ts";
-import { initialDeadlines } from "../sla/sla.domain.ts";
+import { calendarOf } from "../sla/calendar.store.ts";
+import { syncTicketClocks } from "../sla/sla.commands.ts";
+import type { SlaTrigger } from "../sla/sla.domain.ts";
 import { subTypeOf } from "../triage/triage.domain.ts";
 import { canSeeTicket, type Principal } from "../users/roles.ts";
 import { findUserByUsername } from "../users/users.store.ts";
@@ -29,15 +31,22 @@ async function withTicket<T>(
   ctx: AppContext,
   principal: Principal,
   ticketNo: string,
-  work: (t: TicketRow, trx: Transaction<Database>, now: Date) => Promise<T>,
+  work: (t: TicketRow, trx: Transaction<Database>, now: Date, sla: SlaTrigger) => Promise<T>,
 ): Promise<T> {
   let changed: TicketRow | undefined;
+  // Before the transaction: on PGlite a first read of the calendar inside it would wait for it.
+  const calendar = await calendarOf(ctx.db);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, ticketNo);
     // Out of scope looks the same as absent: a merchant learns nothing of other merchants' tickets.
     if (!ticket || !canSeeTicket(principal, ticket)) throw notFound();
     changed = ticket;
-    return work(ticket, trx, ctx.clock.now());
+    const now = ctx.clock.now();
+    // The SLA clocks follow what the command did: a new status, a reply the customer reads, new facts.
+    const sla: SlaTrigger = { fromStatus: ticket.status };
+    const out = await work(ticket, trx, now, sla);
+    await syncTicketClocks(trx, ctx.packs, calendar, ticketNo, sla, now);
+    return out;
   });
   if (changed) publishChange(ctx, changed);
   return result;
@@ -131,13 +140,14 @@ export async function replyToTicket(
   body: string,
   visibility: "customer" | "internal",
 ): Promise<void> {
-  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now, sla) => {
     if (t.status === "closed" && visibility === "customer")
       throw conflict(
         "TICKET_CLOSED",
         text("服务单已关闭，请先重新打开", "The ticket is closed; reopen it first"),
       );
     // A reply the customer can read is our first response; an internal note is not.
+    sla.customerReply = visibility === "customer";
     if (visibility === "customer" && !t.first_responded_at)
       await changeTicket(
         trx,
@@ -227,7 +237,7 @@ export async function reclassifyTicket(
     reason: string;
   },
 ): Promise<void> {
-  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now, sla) => {
     const pack = ctx.packs.get(t.business_line as BusinessLine)!;
     const category = pack.categories.find((c) => c.code === (change.category ?? t.category));
     const details = [];
@@ -252,8 +262,8 @@ export async function reclassifyTicket(
     if (category && !subType) subType = subTypeOf(pack, category, t.description)?.code ?? null;
     const severity = change.severity ?? (t.severity as Severity);
     const urgent = change.urgent ?? t.urgent;
-    // New facts, new promises: the clocks are recomputed from the time the request was received.
-    const deadlines = initialDeadlines(pack, severity, urgent, t.created_at);
+    // New facts, new promises: the clocks measure the time already used against the new targets.
+    sla.reclassified = true;
     const queue =
       change.category && change.category !== t.category && t.queue !== "supervisor"
         ? category!.queue
@@ -269,8 +279,6 @@ export async function reclassifyTicket(
         urgent,
         priority: priorityOf(severity, urgent),
         queue,
-        first_response_due_at: deadlines.firstResponseDueAt,
-        resolution_due_at: deadlines.resolutionDueAt,
       },
       actorOf(p),
       {
@@ -294,6 +302,7 @@ export async function mergeTicket(
   into: string,
   reason: string | undefined,
 ): Promise<void> {
+  const calendar = await calendarOf(ctx.db);
   const pair = await ctx.db.transaction().execute(async (trx) => {
     // Lock both in a fixed order so two merges of the same pair cannot deadlock.
     const [first, second] = [ticketNo, into].sort();
@@ -328,6 +337,7 @@ export async function mergeTicket(
       },
       now,
     );
+    await syncTicketClocks(trx, ctx.packs, calendar, ticketNo, { fromStatus: source.status }, now);
     await appendEvent(
       trx,
       into,

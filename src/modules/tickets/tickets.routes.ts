@@ -8,7 +8,8 @@ import { type BusinessLine, CHANNELS, QUEUES, SEVERITIES } from "../../policy-pa
 import { signedUrl } from "../attachments/attachments.routes.ts";
 import { listTicketAttachments } from "../attachments/attachments.store.ts";
 import { normalisePhone } from "../intake/intake.domain.ts";
-import { breachedClocks } from "../sla/sla.domain.ts";
+import { breachedClocks, type Clock, isBreached } from "../sla/sla.domain.ts";
+import { clocksOfTickets } from "../sla/sla.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { canSeeTicket, type Principal, ticketScope } from "../users/roles.ts";
 import { findUserByUsername, findUsersByIds } from "../users/users.store.ts";
@@ -43,7 +44,8 @@ const QueueItem = T.Object({
   customerPhone: T.String({ description: "masked" }),
   orderNo: T.String(),
   merchantId: T.String(),
-  escalationLevel: T.Integer(),
+  escalationLevel: T.Integer({ description: "0 agent, 1 supervisor, 2 operations manager" }),
+  breached: T.Array(T.String(), { description: "SLA clocks whose promise is broken now" }),
   firstResponseDueAt: T.String(),
   resolutionDueAt: T.String(),
   createdAt: T.String(),
@@ -58,7 +60,25 @@ async function assigneesOf(ctx: AppContext, rows: TicketRow[]) {
   return new Map(users.map((u) => [u.id, { username: u.username, displayName: u.display_name }]));
 }
 
-function queueItem(t: TicketRow, assignees: Map<string, { username: string; displayName: string }>) {
+/** The promises broken now: from the ticket's SLA clocks, or its two deadlines when it has none. */
+function breachedOf(t: TicketRow, clocks: Clock[] | undefined, now: Date): string[] {
+  if (clocks?.length) return clocks.filter((c) => isBreached(c, now)).map((c) => c.name);
+  return breachedClocks(
+    {
+      firstResponseDueAt: t.first_response_due_at,
+      resolutionDueAt: t.resolution_due_at,
+      firstRespondedAt: t.first_responded_at,
+      resolvedAt: t.resolved_at,
+    },
+    now,
+  );
+}
+
+function queueItem(
+  t: TicketRow,
+  assignees: Map<string, { username: string; displayName: string }>,
+  breached: string[],
+) {
   return {
     ticketNo: t.ticket_no,
     status: t.status,
@@ -75,6 +95,7 @@ function queueItem(t: TicketRow, assignees: Map<string, { username: string; disp
     orderNo: t.order_no,
     merchantId: t.merchant_id,
     escalationLevel: t.escalation_level,
+    breached,
     firstResponseDueAt: t.first_response_due_at.toISOString(),
     resolutionDueAt: t.resolution_due_at.toISOString(),
     createdAt: t.created_at.toISOString(),
@@ -99,7 +120,15 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
           severity: T.Optional(lit(SEVERITIES)),
           queue: T.Optional(lit(QUEUES)),
           assignee: T.Optional(T.String({ description: "a username, `me`, or `none` for unassigned" })),
-          view: T.Optional(lit(["mine", "unassigned", "urgent", "due_soon", "breached"] as const)),
+          view: T.Optional(
+            T.Union(
+              ["mine", "unassigned", "urgent", "due_soon", "breached", "escalated"].map((v) => T.Literal(v)),
+              { description: "escalated: the escalation queue (level 1 and above, open tickets)" },
+            ),
+          ),
+          escalationLevel: T.Optional(
+            T.Integer({ minimum: 0, maximum: 9, description: "0 agent, 1 supervisor, 2 operations manager" }),
+          ),
           q: T.Optional(T.String({ maxLength: 100 })),
           sort: T.Optional(lit(["created_desc", "created_asc", "due_asc", "priority"] as const)),
           limit: T.Optional(T.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -148,14 +177,24 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         ...ticketScope(p),
         dueBefore: q.view === "due_soon" ? new Date(now.getTime() + 60 * 60_000) : undefined,
         breachedAt: q.view === "breached" ? now : undefined,
+        minEscalationLevel: q.view === "escalated" ? 1 : undefined,
+        escalationLevel: q.escalationLevel === undefined ? undefined : Number(q.escalationLevel),
         q: q.q as string | undefined,
-        sort: (q.sort as "created_desc") ?? (q.view === "due_soon" ? "due_asc" : "created_desc"),
+        sort:
+          (q.sort as "created_desc") ??
+          (q.view === "due_soon" ? "due_asc" : q.view === "escalated" ? "priority" : "created_desc"),
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
       });
-      const assignees = await assigneesOf(ctx, result.items);
+      const [assignees, clocks] = await Promise.all([
+        assigneesOf(ctx, result.items),
+        clocksOfTickets(
+          ctx.db,
+          result.items.map((t) => t.ticket_no),
+        ),
+      ]);
       return {
-        items: result.items.map((t) => queueItem(t, assignees)),
+        items: result.items.map((t) => queueItem(t, assignees, breachedOf(t, clocks.get(t.ticket_no), now))),
         total: result.total,
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
@@ -192,6 +231,24 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
               firstRespondedAt: T.Union([T.String(), T.Null()]),
               resolvedAt: T.Union([T.String(), T.Null()]),
               breached: T.Array(T.String()),
+              clocks: T.Array(
+                T.Object({
+                  name: T.String({ description: "firstResponse, resolution, review, progressUpdate" }),
+                  basis: T.String({ description: "business: service hours only; calendar: wall-clock" }),
+                  startedAt: T.String(),
+                  dueAt: T.Union([T.String(), T.Null()], { description: "null while paused" }),
+                  remindAt: T.Union([T.String(), T.Null()]),
+                  pausedSince: T.Union([T.String(), T.Null()]),
+                  remainingMs: T.Union([T.Integer(), T.Null()], { description: "while paused" }),
+                  stoppedAt: T.Union([T.String(), T.Null()]),
+                  breachedAt: T.Union([T.String(), T.Null()]),
+                  breached: T.Boolean(),
+                  level: T.Integer({ description: "escalation levels this clock has fired" }),
+                  nextAt: T.Union([T.String(), T.Null()], {
+                    description: "when the engine acts next: reminder, deadline or next escalation level",
+                  }),
+                }),
+              ),
             }),
             attachments: T.Array(
               T.Object({
@@ -224,13 +281,17 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const t = await findTicket(ctx.db, ticketNo);
       if (!t || !canSeeTicket(p, t)) throw ticketNotFound();
       const now = ctx.clock.now();
-      const [events, attachments, assignees] = await Promise.all([
+      const [events, attachments, assignees, clockMap] = await Promise.all([
         listEvents(ctx.db, ticketNo),
         listTicketAttachments(ctx.db, ticketNo),
         assigneesOf(ctx, [t]),
+        clocksOfTickets(ctx.db, [ticketNo]),
       ]);
+      const clocks = clockMap.get(ticketNo) ?? [];
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
+      const breached = breachedOf(t, clocks, now);
       return {
-        ...queueItem(t, assignees),
+        ...queueItem(t, assignees, breached),
         customerPhone: seesFullPhone(p) ? t.customer_phone : maskPhone(t.customer_phone),
         customerName: t.customer_name,
         region: t.region,
@@ -248,15 +309,21 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
           resolutionDueAt: t.resolution_due_at.toISOString(),
           firstRespondedAt: t.first_responded_at?.toISOString() ?? null,
           resolvedAt: t.resolved_at?.toISOString() ?? null,
-          breached: breachedClocks(
-            {
-              firstResponseDueAt: t.first_response_due_at,
-              resolutionDueAt: t.resolution_due_at,
-              firstRespondedAt: t.first_responded_at,
-              resolvedAt: t.resolved_at,
-            },
-            now,
-          ),
+          breached,
+          clocks: clocks.map((c) => ({
+            name: c.name,
+            basis: c.basis,
+            startedAt: c.startedAt.toISOString(),
+            dueAt: iso(c.dueAt),
+            remindAt: iso(c.remindAt),
+            pausedSince: iso(c.pausedSince),
+            remainingMs: c.remainingMs,
+            stoppedAt: iso(c.stoppedAt),
+            breachedAt: iso(c.breachedAt),
+            breached: isBreached(c, now),
+            level: c.level,
+            nextAt: iso(c.nextAt),
+          })),
         },
         attachments: attachments.map((a) => ({
           id: a.id,

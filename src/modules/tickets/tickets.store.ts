@@ -1,8 +1,9 @@
-import { type Selectable, sql, type Transaction } from "kysely";
+import { type RawBuilder, type Selectable, sql, type Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database, TicketsTable } from "../../db/schema.ts";
 import { shanghaiDate } from "../../platform/clock.ts";
 import type { TicketDraft } from "../intake/intake.domain.ts";
+import { insertClocksOf } from "../sla/sla.store.ts";
 
 export type TicketRow = Selectable<TicketsTable>;
 
@@ -26,8 +27,8 @@ export function ticketNoPrefix(linePrefix: string, at: Date): string {
 }
 
 /**
- * The hot path of intake in one statement: number, idempotency key, ticket, its first event and the
- * attachment links commit together or not at all, in one round trip. Returns null when the
+ * The hot path of intake in one statement: number, idempotency key, ticket, its first event, its SLA
+ * clocks and the attachment links commit together or not at all, in one round trip. Returns null when the
  * idempotency key was already used (the caller then answers the earlier ticket).
  */
 export async function insertTicket(
@@ -67,6 +68,7 @@ export async function insertTicket(
         ${JSON.stringify(eventData)}::jsonb
       from t
     ),
+    c as (${insertClocksOf("t", draft.clocks)}),
     a as (
       update attachments set ticket_no = (select ticket_no from t)
       where id = any(${draft.attachmentIds}::text[]) and ticket_no is null and exists (select 1 from t)
@@ -100,6 +102,21 @@ export async function lockTicket(
     .where("ticket_no", "=", ticketNo)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** Locks several tickets in ticket-number order (the order every multi-ticket writer uses). */
+export async function lockTickets(
+  trx: Transaction<Database>,
+  ticketNos: readonly string[],
+): Promise<Pick<TicketRow, "ticket_no" | "business_line">[]> {
+  if (!ticketNos.length) return [];
+  return trx
+    .selectFrom("tickets")
+    .select(["ticket_no", "business_line"])
+    .where("ticket_no", "in", [...ticketNos])
+    .orderBy("ticket_no")
+    .forUpdate()
+    .execute();
 }
 
 export async function listEvents(db: Db, ticketNo: string, visibility?: "customer") {
@@ -151,6 +168,60 @@ export async function appendEvent(
     .execute();
 }
 
+/** The deadlines ticket rows carry, kept in step with their SLA clocks in the same transaction. */
+export async function setTicketDeadlines(
+  trx: Transaction<Database>,
+  rows: readonly { ticketNo: string; firstResponseDueAt?: Date; resolutionDueAt?: Date }[],
+): Promise<void> {
+  const changes = rows
+    .filter((r) => r.firstResponseDueAt || r.resolutionDueAt)
+    .map((r) => ({
+      ticketNo: r.ticketNo,
+      first: r.firstResponseDueAt?.toISOString() ?? null,
+      resolution: r.resolutionDueAt?.toISOString() ?? null,
+    }));
+  if (!changes.length) return;
+  await sql`
+    update tickets t set
+      first_response_due_at = coalesce(x.first, t.first_response_due_at),
+      resolution_due_at = coalesce(x.resolution, t.resolution_due_at)
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
+      as x("ticketNo" text, first timestamptz, resolution timestamptz)
+    where t.ticket_no = x."ticketNo"`.execute(trx);
+}
+
+/**
+ * Tickets re-routed by escalation, as a clause of the SLA engine's one write statement per tick
+ * (`t as (${escalationUpdate(…)})`). A ticket already at that level or above is left as it is.
+ */
+export function escalationUpdate(
+  rows: readonly { ticketNo: string; level: number; queue: string }[],
+  at: Date,
+): RawBuilder<unknown> {
+  return sql`update tickets t set escalation_level = x.level, queue = x.queue, updated_at = ${at.toISOString()}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("ticketNo" text, level int, queue text)
+    where t.ticket_no = x."ticketNo" and t.escalation_level < x.level`;
+}
+
+/** Events of many tickets, as a clause of one statement (`e as (${eventsInsert(…)})`). */
+export function eventsInsert(
+  events: readonly (NewEvent & { ticketNo: string })[],
+  actor: Actor,
+  at: Date,
+): RawBuilder<unknown> {
+  const rows = events.map((e) => ({
+    ticket_no: e.ticketNo,
+    type: e.type,
+    channel: e.channel ?? null,
+    visibility: e.visibility,
+    data: e.data ?? {},
+  }));
+  return sql`insert into ticket_events (ticket_no, at, type, actor, actor_role, channel, visibility, data)
+    select ticket_no, ${at.toISOString()}, type, ${actor.name}, ${actor.role}, channel, visibility, data
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(ticket_no text, type text, channel text, visibility text, data jsonb)`;
+}
+
 export interface QueueFilter {
   status?: string[];
   channel?: string;
@@ -161,6 +232,9 @@ export interface QueueFilter {
   assigneeId?: string | null;
   merchantIds?: string[];
   riderId?: string;
+  /** At least this escalation level (1: with a supervisor or above). */
+  minEscalationLevel?: number;
+  escalationLevel?: number;
   dueBefore?: Date;
   breachedAt?: Date;
   q?: string;
@@ -181,6 +255,8 @@ export async function listTickets(db: Db, f: QueueFilter) {
   else if (f.assigneeId) q = q.where("assignee_id", "=", f.assigneeId);
   if (f.merchantIds) q = q.where("merchant_id", "in", f.merchantIds.length ? f.merchantIds : ["\u0000"]);
   if (f.riderId) q = q.where("rider_id", "=", f.riderId);
+  if (f.minEscalationLevel !== undefined) q = q.where("escalation_level", ">=", f.minEscalationLevel);
+  if (f.escalationLevel !== undefined) q = q.where("escalation_level", "=", f.escalationLevel);
   if (f.dueBefore) q = q.where("resolution_due_at", "<=", f.dueBefore).where("resolved_at", "is", null);
   if (f.breachedAt) {
     const at = f.breachedAt;

@@ -2,7 +2,17 @@
  * Who may do what, as data. Every staff route names one permission; the table below is the whole policy,
  * and the access tests walk it. Merchants and riders are further scoped to their own tickets.
  */
-export const ROLES = ["admin", "agent", "supervisor", "manager", "qa", "merchant", "rider"] as const;
+export const ROLES = [
+  "admin",
+  "agent",
+  "supervisor",
+  "manager",
+  "qa",
+  "merchant",
+  "rider",
+  "warehouse",
+  "finance",
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** An integration API key acts with its own role name and the scopes it was given. */
@@ -15,6 +25,27 @@ export const PERMISSIONS = {
   "tickets.register": ["admin", "agent", "supervisor", "manager", "merchant", "rider", "integration"],
   "orders.write": ["admin", "integration"],
   "users.manage": ["admin"],
+  "calendar.read": ["admin", "agent", "supervisor", "manager", "qa"],
+  "calendar.manage": ["admin"],
+  "remedies.read": ["admin", "agent", "supervisor", "manager", "qa"],
+  "remedies.propose": ["admin", "agent", "supervisor", "manager"],
+  "remedies.approve": ["admin", "supervisor", "manager"],
+  "execution.read": [
+    "admin",
+    "agent",
+    "supervisor",
+    "manager",
+    "qa",
+    "merchant",
+    "rider",
+    "warehouse",
+    "finance",
+  ],
+  "execution.work": ["admin", "supervisor", "manager", "merchant", "rider", "warehouse", "finance"],
+  "ledger.read": ["admin", "agent", "supervisor", "manager", "qa", "finance"],
+  "ledger.manage": ["admin", "manager", "finance"],
+  "knowledge.read": ["admin", "agent", "supervisor", "manager", "qa"],
+  "knowledge.edit": ["admin"],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,178 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import {
+  consoleErrors,
+  DESKTOP_VIEWPORT,
+  launchBrowser,
+  logInConsole,
+  PHONE_VIEWPORT,
+  samplePhoto,
+  screenshot,
+  TEST_TIMEOUT,
+  UI_TIMEOUT,
+} from "./browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+let admin: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+  admin = await login(server.url, "admin");
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The Form.Item around an input, where antd shows that field's message. */
+const fieldError = (page: import("playwright-core").Page, inputId: string) =>
+  page
+    .locator(".ant-form-item", { has: page.locator(`#${inputId}`) })
+    .locator(".ant-form-item-explain-error");
+
+describe("customer H5 form", () => {
+  it(
+    "shows the API's field errors next to each field",
+    async () => {
+      const { phone, orderNo } = await createOrder(server.url, admin);
+      const context = await browser.newContext(PHONE_VIEWPORT);
+      const page = await context.newPage();
+      // The refused submissions are expected to show as failed requests, and only those.
+      const errors = consoleErrors(page, [
+        /Failed to load resource: the server responded with a status of 400/,
+      ]);
+      await page.goto(`${server.url}/h5/new?channel=app`);
+
+      await page.getByRole("button", { name: "提交申请" }).click();
+      await expect
+        .poll(() => fieldError(page, "phone").textContent(), { timeout: UI_TIMEOUT })
+        .toContain("请填写手机号");
+      expect(await fieldError(page, "orderNo").textContent()).toContain("请填写订单号");
+      expect(await fieldError(page, "description").textContent()).toContain("请描述遇到的问题");
+
+      // Now the order is known, so its pack's minimum applies and is counted live.
+      await page.getByLabel("手机号").fill(phone);
+      await page.getByLabel("订单号").fill(orderNo);
+      await page.getByLabel("订单号").blur();
+      await expect.poll(() => page.getByText("已找到您的外卖订单").count(), { timeout: UI_TIMEOUT }).toBe(1);
+      await page.getByLabel("问题描述").fill("饭凉了，骑手态度很差");
+      await expect.poll(() => page.getByText("已输入 10 字 / 至少 100 字").count()).toBe(1);
+      await page.getByRole("button", { name: "提交申请" }).click();
+      await expect
+        .poll(() => fieldError(page, "description").textContent(), { timeout: UI_TIMEOUT })
+        .toContain("问题描述至少需要100字（当前10字）");
+      expect(await fieldError(page, "phone").count()).toBe(0);
+      expect(await page.getByRole("alert").filter({ hasText: "请按提示修改" }).count()).toBe(1);
+      await screenshot(page, "h5-form-errors");
+
+      // A foreign object needs its description and a photo; the form asks for both where they belong.
+      await page.locator("label", { hasText: "食品问题" }).click();
+      await page.locator("label", { hasText: "异物" }).click();
+      await page.getByLabel("颜色").fill("黑色");
+      await page.getByLabel("问题描述").fill(LONG_TEXT);
+      await page.getByRole("button", { name: "提交申请" }).click();
+      await expect
+        .poll(() => fieldError(page, "attachments").textContent(), { timeout: UI_TIMEOUT })
+        .toContain("异物问题请上传异物照片");
+      expect(await fieldError(page, "description").count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe("a request from a phone to an agent's reply, live", () => {
+  it(
+    "is submitted with a photo, found and answered in the console, and the open progress page shows the reply",
+    async () => {
+      const { phone, orderNo } = await createOrder(server.url, admin);
+
+      // The agent has the queue open before the request arrives.
+      const staffContext = await browser.newContext(DESKTOP_VIEWPORT);
+      const staff = await staffContext.newPage();
+      const staffErrors = consoleErrors(staff);
+      await logInConsole(staff, server.url, "agent1");
+      await staff.getByText("实时更新中").waitFor({ timeout: UI_TIMEOUT });
+
+      const customerContext = await browser.newContext(PHONE_VIEWPORT);
+      const customer = await customerContext.newPage();
+      const customerErrors = consoleErrors(customer);
+      await customer.goto(`${server.url}/h5/new?channel=app`);
+      await customer.getByLabel("手机号").fill(phone);
+      await customer.getByLabel("订单号").fill(orderNo);
+      await customer.getByLabel("订单号").blur();
+      await customer.getByText("已找到您的外卖订单").waitFor({ timeout: UI_TIMEOUT });
+      await customer.locator("label", { hasText: "配送问题" }).click();
+      await customer.locator("label", { hasText: "配送超时" }).click();
+      await customer.locator("label", { hasText: "退款" }).click();
+      await customer.getByLabel("问题描述").fill(LONG_TEXT);
+      await customer.locator("input[type=file]").setInputFiles({
+        name: "晚到的外卖.png",
+        mimeType: "image/png",
+        buffer: await samplePhoto(),
+      });
+      await customer.locator(".ant-upload-list-item-done").waitFor({ timeout: UI_TIMEOUT });
+      await screenshot(customer, "h5-form");
+
+      await customer.getByRole("button", { name: "提交申请" }).click();
+      const ticketNoText = customer.getByTestId("ticket-no");
+      await ticketNoText.waitFor({ timeout: UI_TIMEOUT });
+      const ticketNo = (await ticketNoText.textContent())?.match(/[A-Z]{2}\d{8,}/)?.[0];
+      expect(ticketNo).toBeTruthy();
+      await screenshot(customer, "h5-acknowledgement");
+
+      await customer.getByRole("link", { name: "查看处理进度" }).click();
+      await customer.getByText("实时更新中").waitFor({ timeout: UI_TIMEOUT });
+      expect(await customer.getByTestId("progress-status").textContent()).toBe("已受理，等待处理");
+      // Marks this page load: if the reply arrived by reloading, the mark would be gone.
+      await customer.evaluate(() => {
+        (window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
+      });
+      await screenshot(customer, "h5-progress");
+
+      // The queue heard of the new ticket without a reload, masked phone and all.
+      const row = staff.locator(".ant-table-row", { hasText: ticketNo! });
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      expect(await row.textContent()).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      expect(await row.textContent()).not.toContain(phone);
+      await screenshot(staff, "console-queue", false);
+
+      await staff.getByRole("link", { name: ticketNo! }).click();
+      await staff.getByTestId("staff-timeline").waitFor({ timeout: UI_TIMEOUT });
+      await staff.getByTestId("evidence-image").first().waitFor({ timeout: UI_TIMEOUT });
+      await staff.getByRole("button", { name: /领\s*取/ }).click();
+      await expect
+        .poll(() => staff.getByTestId("ticket-status").textContent(), { timeout: UI_TIMEOUT })
+        .toBe("处理中");
+      // Only the moves the state machine allows from in_progress are offered.
+      expect(await staff.getByTestId("move-resolved").count()).toBe(1);
+      expect(await staff.getByTestId("move-closed").count()).toBe(0);
+
+      const reply = "非常抱歉让您久等了，已为您全额退款，并补偿一张10元无门槛券。";
+      await staff.getByRole("textbox", { name: "回复客户" }).fill(reply);
+      await staff.getByRole("textbox", { name: "回复客户" }).press("Control+Enter");
+      await staff.getByTestId("staff-timeline").getByText(reply).waitFor({ timeout: UI_TIMEOUT });
+      await screenshot(staff, "console-workspace");
+
+      // The customer's page, still open, shows the reply and the new status without a reload.
+      await customer
+        .getByTestId("progress-timeline")
+        .getByText(reply, { exact: false })
+        .waitFor({ timeout: UI_TIMEOUT });
+      await expect.poll(() => customer.getByTestId("progress-status").textContent()).toBe("客服处理中");
+      expect(
+        await customer.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage),
+      ).toBe(true);
+      await screenshot(customer, "h5-progress-replied");
+
+      expect(customerErrors).toEqual([]);
+      expect(staffErrors).toEqual([]);
+      await Promise.all([customerContext.close(), staffContext.close()]);
+    },
+    TEST_TIMEOUT,
+  );
+});

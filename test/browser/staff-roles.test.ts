@@ -1,0 +1,122 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import {
+  consoleErrors,
+  DESKTOP_VIEWPORT,
+  launchBrowser,
+  logInConsole,
+  screenshot,
+  TEST_TIMEOUT,
+  UI_TIMEOUT,
+} from "./browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+let admin: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+  admin = await login(server.url, "admin");
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function ticketFor(merchantId: string): Promise<string> {
+  const { phone, orderNo } = await createOrder(server.url, admin, { merchantId });
+  const r = await client(server.url).post("/api/v1/tickets", {
+    channel: "app",
+    phone,
+    orderNo,
+    description: LONG_TEXT,
+    expectedResolution: "refund",
+  });
+  expect(r.status).toBe(201);
+  return r.body.ticketNo;
+}
+
+describe("the console by role", () => {
+  it(
+    "shows a merchant only its own tickets, read-only",
+    async () => {
+      const own = await ticketFor("M001");
+      const other = await ticketFor("M002");
+      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const page = await context.newPage();
+      // Opening another merchant's ticket by its address is refused like an unknown one: that 404 only.
+      const errors = consoleErrors(page, [
+        /Failed to load resource: the server responded with a status of 404/,
+      ]);
+      await logInConsole(page, server.url, "merchant1");
+
+      await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
+      // Views about one's own work are for agents.
+      expect(await page.getByTestId("view-mine").count()).toBe(0);
+      const search = page.getByRole("searchbox", { name: "搜索单号、订单号或描述" });
+      // "/" jumps to the search box from anywhere on the page.
+      await page.locator("body").press("/");
+      await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+      await search.fill(own);
+      await search.press("Enter");
+      await page.locator(".ant-table-row", { hasText: own }).waitFor({ timeout: UI_TIMEOUT });
+      await search.fill(other);
+      await search.press("Enter");
+      await page.getByText("这个视图里没有服务单").waitFor({ timeout: UI_TIMEOUT });
+      await search.fill("");
+      await search.press("Enter");
+      await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
+      const rows = await page.locator(".ant-table-row").allTextContents();
+      expect(rows.some((r) => r.includes(own))).toBe(true);
+      expect(rows.some((r) => r.includes(other))).toBe(false);
+      // The server says so too: every ticket the merchant's queue returns is M001's.
+      const merchant = await login(server.url, "merchant1");
+      const all = await client(server.url, merchant).get("/api/v1/tickets?limit=200");
+      expect(all.body.items.every((t: { merchantId: string }) => t.merchantId === "M001")).toBe(true);
+      await screenshot(page, "console-queue-merchant", false);
+
+      await page.getByRole("link", { name: own }).click();
+      await page.getByText("您的角色只能查看服务单").waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByRole("button", { name: /领\s*取/ }).count()).toBe(0);
+      expect(await page.getByRole("textbox", { name: "回复客户" }).count()).toBe(0);
+
+      await page.goto(`${server.url}/console/tickets/${other}`);
+      await page.getByText("服务单不存在").waitFor({ timeout: UI_TIMEOUT });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    "gives an administrator the users, roles and the active policy pack, in either language",
+    async () => {
+      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const page = await context.newPage();
+      const errors = consoleErrors(page);
+      await logInConsole(page, server.url, "admin");
+
+      await page.getByRole("link", { name: "用户与角色" }).click();
+      await page.locator(".ant-table-row", { hasText: "merchant1" }).waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.locator(".ant-table-row", { hasText: "merchant1" }).textContent()).toContain("M001");
+      await page.getByText("角色与权限").waitFor();
+      await screenshot(page, "console-admin-users");
+
+      await page.getByRole("link", { name: "策略包" }).click();
+      await page.getByText("问题类型与子类型").waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByText("工作日 09:00–21:00，节假日 08:00–22:00").count()).toBe(1);
+      await screenshot(page, "console-admin-policies");
+
+      await page.getByRole("button", { name: "English" }).click();
+      await page.getByText("Categories and sub-types").waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByRole("link", { name: "Ticket queue" }).count()).toBe(1);
+      await page.getByRole("link", { name: "Ticket queue" }).click();
+      await page.getByText("All open").waitFor({ timeout: UI_TIMEOUT });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});

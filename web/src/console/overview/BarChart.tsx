@@ -1,0 +1,59 @@
+import { BarChart as Bars } from "echarts/charts";
+import { GridComponent, TooltipComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+
+// Only the parts drawn here are bundled, not the whole of ECharts.
+echarts.use([Bars, GridComponent, TooltipComponent, CanvasRenderer]);
+
+export function BarChart({
+  labels,
+  values,
+  colour = "#1677ff",
+  label,
+}: {
+  labels: string[];
+  values: number[];
+  colour?: string;
+  /** Read out instead of the canvas, which a screen reader cannot see. */
+  label: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current) return;
+    const chart = echarts.init(box.current);
+    const resize = () => chart.resize();
+    window.addEventListener("resize", resize);
+    return () => {
+      window.removeEventListener("resize", resize);
+      chart.dispose();
+    };
+  }, []);
+  useEffect(() => {
+    const chart = box.current && echarts.getInstanceByDom(box.current);
+    chart?.setOption({
+      grid: { left: 40, right: 16, top: 16, bottom: 40 },
+      tooltip: { trigger: "axis" },
+      xAxis: {
+        type: "category",
+        data: labels,
+        axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0 },
+      },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        {
+          type: "bar",
+          data: values,
+          itemStyle: { color: colour, borderRadius: [4, 4, 0, 0] },
+          barMaxWidth: 40,
+        },
+      ],
+    });
+  }, [labels, values, colour]);
+  return (
+    <div role="img" aria-label={`${label}: ${labels.map((l, i) => `${l} ${values[i]}`).join(", ")}`}>
+      <div ref={box} style={{ height: 300 }} />
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+/**
+ * The ticket state machine, imported from the server's pure domain file rather than copied: the
+ * console offers exactly the moves the API will accept.
+ */
+export {
+  REASON_REQUIRED,
+  STATUSES,
+  type Status,
+  TRANSITIONS,
+} from "../../../src/modules/tickets/tickets.domain.ts";
