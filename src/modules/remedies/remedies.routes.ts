@@ -10,7 +10,7 @@ import { payDue } from "../ledger/ledger.commands.ts";
 import { listEntries } from "../ledger/ledger.store.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { need, principalOf } from "../users/auth.ts";
-import { allows, canSeeTicket } from "../users/roles.ts";
+import { canSeeTicket } from "../users/roles.ts";
 import {
   approveRemedy,
   decideRemedy,
