@@ -25,7 +25,7 @@
  *                                   dir/intake-<db>-c<N>.cpuprofile (open in Chrome DevTools)
  *   BENCH_IDEMPOTENCY=1             send an Idempotency-Key with every request (one more lookup each)
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -188,7 +188,7 @@ async function httpRun(b: Bench, connections: number, amount: number, profileFil
       url: `http://127.0.0.1:${app.ready.port}`,
       connections,
       amount,
-      timeout: 10,
+      timeout: 30,
       sampleInt: 250,
       requests: [
         {
@@ -350,7 +350,7 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
     const steps: Step[] = [];
     for (const connections of CONNECTIONS) {
       if (WAIT_QUIET > 0) {
-        const waited = await waitForQuiet(WAIT_QUIET);
+        const waited = await waitForQuiet(WAIT_QUIET, () => cpuNow(b));
         if (waited < 0) log(`  (the machine stayed busy for ${WAIT_QUIET} s: measuring anyway)`);
         else if (waited > 1) log(`  (waited ${fmt(waited, 0)} s for the machine to be idle)`);
       }
@@ -401,12 +401,21 @@ function onSignal(signal: NodeJS.Signals) {
   void Promise.allSettled([...cleanups].map((c) => c())).finally(() => process.exit(130));
 }
 
+/** Which code was measured: the commit, "-dirty" with uncommitted changes. */
+function codeVersion(): string {
+  try {
+    return execFileSync("git", ["describe", "--always", "--dirty"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
 export default async function intake(): Promise<void> {
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   for (const db of DATABASES)
     if (db !== "postgres" && db !== "pglite") throw new Error(`unknown database "${db}" in BENCH_TARGETS`);
   log(
-    `intake bench: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), node ${process.version}; ` +
+    `intake bench of ${codeVersion()}: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), node ${process.version}; ` +
       `connections ${CONNECTIONS.join(", ")}; ${SECONDS} s HTTP + ${RAW_SECONDS} s raw per step` +
       (IDEMPOTENCY ? "; with Idempotency-Key" : ""),
   );

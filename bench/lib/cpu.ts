@@ -97,18 +97,22 @@ export const coreShare = (ms: number, seconds: number): number =>
   (100 * ms) / (seconds * 1000 * availableParallelism());
 
 /**
- * Waits (up to maxSeconds) until the machine has been nearly idle for 3 s, so that a run is not measured
- * while unrelated work holds the cores. Answers how long it waited, or -1 when it gave up.
+ * Waits (up to maxSeconds) until other work (everything but the bench's own processes, as `sample` sees
+ * them) has used less than `otherBelowPercent` of the cores for 3 s, so that a run is not measured while
+ * unrelated work holds the cores. Answers how long it waited, or -1 when it gave up.
  */
-export async function waitForQuiet(maxSeconds: number, busyBelowPercent = 15): Promise<number> {
+export async function waitForQuiet(
+  maxSeconds: number,
+  sample: () => Promise<CpuSnapshot>,
+  otherBelowPercent = 10,
+): Promise<number> {
   const started = performance.now();
-  const window = 3000;
   for (;;) {
-    const a = machineBusyMs();
-    await new Promise((r) => setTimeout(r, window));
-    const busy = coreShare(machineBusyMs() - a, window / 1000);
+    const a = await sample();
+    await new Promise((r) => setTimeout(r, 3000));
+    const s = spent(a, await sample());
     const waited = (performance.now() - started) / 1000;
-    if (busy < busyBelowPercent) return waited - window / 1000;
+    if (coreShare(s.other, s.seconds) < otherBelowPercent) return waited - s.seconds;
     if (waited >= maxSeconds) return -1;
   }
 }
