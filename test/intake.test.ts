@@ -258,3 +258,38 @@ describe("a customer who keeps complaining", () => {
     expect(queues).toEqual(["rider_logistics", "rider_logistics", "rider_logistics", "supervisor"]);
   });
 });
+
+describe("a customer who complains again and again", () => {
+  it("sends the fourth food-delivery complaint within 30 days to the supervisor queue", async () => {
+    const first = await createOrder(server.url, admin);
+    const queues: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const orderNo = i === 0 ? first.orderNo : `${first.orderNo}R${i}`;
+      if (i > 0) {
+        const { order } = first as { order: Record<string, unknown> };
+        const put = await client(server.url, admin).put(`/api/v1/orders/${orderNo}`, {
+          businessLine: "food_delivery",
+          customerPhone: first.phone,
+          merchantId: order.merchantId,
+          riderId: order.riderId,
+          region: order.region,
+          items: order.items,
+          paidFen: order.paidFen,
+          paidAt: order.paidAt,
+        });
+        expect(put.status).toBe(201);
+      }
+      const r = await client(server.url).post("/api/v1/tickets", {
+        channel: "app",
+        phone: first.phone,
+        orderNo,
+        description: LONG_TEXT,
+      });
+      expect(r.status).toBe(201);
+      const detail = await client(server.url, agent).get(`/api/v1/tickets/${r.body.ticketNo}`);
+      queues.push(detail.body.queue);
+    }
+    expect(queues.slice(0, 3)).not.toContain("supervisor");
+    expect(queues[3]).toBe("supervisor");
+  });
+});

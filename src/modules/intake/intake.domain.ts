@@ -449,3 +449,16 @@ function foreignObjectProblems(
   }
   return { awaited: true, foreignObject };
 }
+
+/** Where each line's repeat-complainant window begins as of `now`: earlier tickets of the phone don't count. */
+export function complaintWindowStarts(
+  packs: ReadonlyMap<BusinessLine, PolicyPack>,
+  now: Date,
+): Record<string, Date> {
+  return Object.fromEntries(
+    [...packs].map(([line, pack]) => [
+      line,
+      new Date(now.getTime() - pack.thresholds.repeatComplainant.windowDays * 86_400_000),
+    ]),
+  );
+}

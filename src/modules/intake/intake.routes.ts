@@ -8,18 +8,17 @@ import { canonicalJson, sha256 } from "../../platform/ids.ts";
 import { BUSINESS_LINES, CHANNELS, type PolicyPack, RESOLUTIONS } from "../../policy-packs/schema.ts";
 import { findAttachmentsForIntake } from "../attachments/attachments.store.ts";
 import { readText, textUnderstanding } from "../nlp/understanding.ts";
-import { findOrderForIntake } from "../orders/orders.store.ts";
+import { findOrderAndRecentComplaints } from "../orders/orders.store.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
 import { firstResponseMinutes, minutesText } from "../sla/sla.domain.ts";
-import {
-  countRecentComplaints,
-  findIdempotencyKey,
-  findTicket,
-  insertTicket,
-  type TicketRow,
-} from "../tickets/tickets.store.ts";
+import { findIdempotencyKey, findTicket, insertTicket, type TicketRow } from "../tickets/tickets.store.ts";
 import { allows } from "../users/roles.ts";
-import { decideIntake, normalisePhone, SELF_SERVICE_CHANNELS } from "./intake.domain.ts";
+import {
+  complaintWindowStarts,
+  decideIntake,
+  normalisePhone,
+  SELF_SERVICE_CHANNELS,
+} from "./intake.domain.ts";
 
 const lit = <V extends readonly string[]>(values: V) => T.Union(values.map((v) => T.Literal(v)));
 
@@ -186,21 +185,14 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
       const ids = Array.isArray(body.attachmentIds)
         ? body.attachmentIds.filter((x): x is string => typeof x === "string")
         : [];
-      const [order, attachments] = await Promise.all([
-        orderNo ? findOrderForIntake(ctx.db, orderNo) : null,
+      const [found, attachments] = await Promise.all([
+        orderNo
+          ? findOrderAndRecentComplaints(ctx.db, orderNo, phone, complaintWindowStarts(ctx.packs, now))
+          : null,
         ids.length ? findAttachmentsForIntake(ctx.db, ids) : [],
       ]);
-      const line =
-        order && order.customerPhone === phone
-          ? ctx.packs.get(order.businessLine as PolicyPack["businessLine"])
-          : undefined;
-      const previousComplaints = line
-        ? await countRecentComplaints(
-            ctx.db,
-            phone,
-            new Date(now.getTime() - line.thresholds.repeatComplainant.windowDays * 86_400_000),
-          )
-        : 0;
+      const order = found?.order ?? null;
+      const previousComplaints = found?.previousComplaints ?? 0;
 
       const calendar = await calendarOf(ctx.db);
       const decision = decideIntake(

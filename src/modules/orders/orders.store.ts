@@ -40,20 +40,54 @@ export async function upsertOrder(
 export const findOrder = (db: Db, orderNo: string) =>
   db.selectFrom("orders").selectAll().where("order_no", "=", orderNo).executeTakeFirst();
 
+type IntakeOrderRow = {
+  order_no: string;
+  business_line: string;
+  customer_phone: string;
+  merchant_id: string;
+  rider_id: string | null;
+  region: string;
+};
+
+const intakeOrderOf = (row: IntakeOrderRow): IntakeOrder => ({
+  orderNo: row.order_no,
+  businessLine: row.business_line,
+  customerPhone: row.customer_phone,
+  merchantId: row.merchant_id,
+  riderId: row.rider_id,
+  region: row.region,
+});
+
 export async function findOrderForIntake(db: Db, orderNo: string): Promise<IntakeOrder | null> {
   const row = await db
     .selectFrom("orders")
     .select(["order_no", "business_line", "customer_phone", "merchant_id", "rider_id", "region"])
     .where("order_no", "=", orderNo)
     .executeTakeFirst();
-  return row
-    ? {
-        orderNo: row.order_no,
-        businessLine: row.business_line,
-        customerPhone: row.customer_phone,
-        merchantId: row.merchant_id,
-        riderId: row.rider_id,
-        region: row.region,
-      }
-    : null;
+  return row ? intakeOrderOf(row) : null;
+}
+
+/**
+ * What intake needs to know before deciding, in one round trip: the order, and how many tickets the
+ * phone filed since its line's repeat-complainant window began (`sinceByLine`, keyed by business line).
+ * The count is only taken when the phone owns the order: otherwise it is 0 and never used.
+ */
+export async function findOrderAndRecentComplaints(
+  db: Db,
+  orderNo: string,
+  phone: string,
+  sinceByLine: Record<string, Date>,
+): Promise<{ order: IntakeOrder; previousComplaints: number } | null> {
+  const since = JSON.stringify(
+    Object.fromEntries(Object.entries(sinceByLine).map(([k, v]) => [k, v.toISOString()])),
+  );
+  const result = await sql<IntakeOrderRow & { previous: number }>`
+    select o.order_no, o.business_line, o.customer_phone, o.merchant_id, o.rider_id, o.region,
+      case when o.customer_phone = ${phone} then (
+        select count(*) from tickets t
+        where t.customer_phone = ${phone} and t.created_at >= (${since}::jsonb ->> o.business_line)::timestamptz
+      ) else 0 end as previous
+    from orders o where o.order_no = ${orderNo}`.execute(db);
+  const row = result.rows[0];
+  return row ? { order: intakeOrderOf(row), previousComplaints: Number(row.previous) } : null;
 }

@@ -287,14 +287,3 @@ export async function listTickets(db: Db, f: QueueFilter) {
   const items = await rows.orderBy("ticket_no").limit(f.limit).offset(f.offset).execute();
   return { items, total: Number(total.n) };
 }
-
-/** How many complaints this phone filed in the window: the repeat-complainant rule reads it. */
-export async function countRecentComplaints(db: Db, phone: string, since: Date): Promise<number> {
-  const row = await db
-    .selectFrom("tickets")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("customer_phone", "=", phone)
-    .where("created_at", ">=", since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

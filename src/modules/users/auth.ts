@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
 import { forbidden, unauthorized } from "../../platform/errors.ts";
+import { apiKeysOf } from "./api-key-cache.ts";
 import { allows, type Permission, type Principal } from "./roles.ts";
-import { principalForApiKey, principalForSession } from "./users.store.ts";
+import { principalForSession } from "./users.store.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -19,7 +20,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     const apiKey =
       (request.headers["x-api-key"] as string | undefined) ??
       (bearer?.startsWith("ak_") ? bearer : undefined);
-    if (apiKey) request.principal = await principalForApiKey(ctx.db, apiKey);
+    if (apiKey) request.principal = await apiKeysOf(ctx.db).principalFor(apiKey);
     else if (bearer) request.principal = await principalForSession(ctx.db, bearer, ctx.clock.now());
   });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
 import { passwordProblem, verifyPassword } from "../../platform/passwords.ts";
+import { apiKeysOf } from "./api-key-cache.ts";
 import { need, principalOf } from "./auth.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { PERMISSIONS, ROLES, type Role } from "./roles.ts";
@@ -196,6 +197,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { id } = request.params as { id: string };
       if (!(await revokeApiKey(ctx.db, id, ctx.clock.now())))
         throw new AppError("NOT_FOUND", 404, text("API 密钥不存在", "API key not found"));
+      apiKeysOf(ctx.db).forget(id);
       reply.status(204).send(null);
     },
   );
