@@ -8,16 +8,26 @@ import type { OpenedDatabase } from "./db/database.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
 import { executionOverduePoller } from "./modules/execution/execution.jobs.ts";
 import { executionRoutes } from "./modules/execution/execution.routes.ts";
+import { followUpPoller } from "./modules/follow-up/follow-up.jobs.ts";
+import { returnVisitsRoutes } from "./modules/follow-up/return-visits.routes.ts";
+import { surveysRoutes } from "./modules/follow-up/surveys.routes.ts";
+import { incidentPollers } from "./modules/incidents/incidents.jobs.ts";
+import { incidentsRoutes } from "./modules/incidents/incidents.routes.ts";
 import { intakeRoutes } from "./modules/intake/intake.routes.ts";
 import { knowledgeRoutes } from "./modules/knowledge/knowledge.routes.ts";
 import { paymentsPoller } from "./modules/ledger/ledger.commands.ts";
+import { registerPaymentMetrics } from "./modules/ledger/ledger.metrics.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { liveRoutes } from "./modules/live/live.routes.ts";
+import { channelsFrom } from "./modules/notifications/channels/index.ts";
+import { noticeSender, noticeWriter } from "./modules/notifications/notifications.jobs.ts";
+import { notificationsRoutes } from "./modules/notifications/notifications.routes.ts";
 import { ordersRoutes } from "./modules/orders/orders.routes.ts";
 import { ticketOrderRoutes } from "./modules/orders/ticket-order.routes.ts";
 import { policiesRoutes } from "./modules/policies/policies.routes.ts";
 import { remediesRoutes } from "./modules/remedies/remedies.routes.ts";
 import { calendarRoutes } from "./modules/sla/calendar.routes.ts";
+import { escalationsRoutes } from "./modules/sla/escalations.routes.ts";
 import { slaEngine } from "./modules/sla/sla.jobs.ts";
 import { housekeeping } from "./modules/system/housekeeping.jobs.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
@@ -65,6 +75,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();
+  registerPaymentMetrics(metrics.registry, ctx);
   http.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
@@ -100,7 +111,19 @@ export async function buildApp(
   installAuth(http, ctx);
 
   const jobs = new JobRunner(
-    [housekeeping(ctx.db), slaEngine(ctx), paymentsPoller(ctx), executionOverduePoller(ctx)],
+    [
+      housekeeping(ctx.db),
+      slaEngine(ctx),
+      paymentsPoller(ctx),
+      executionOverduePoller(ctx),
+      followUpPoller(ctx),
+      ...incidentPollers(ctx, (line) => http.log.warn(line)),
+      noticeWriter(ctx),
+      noticeSender(
+        ctx,
+        channelsFrom(config, (line, message) => http.log.info(line, message)),
+      ),
+    ],
     () => clock.now(),
     (name, error) => http.log.error({ err: error, job: name }, "job failed"),
   );
@@ -113,6 +136,7 @@ export async function buildApp(
   ticketsRoutes(http, ctx);
   knowledgeRoutes(http, ctx);
   calendarRoutes(http, ctx);
+  escalationsRoutes(http, ctx);
   ticketOrderRoutes(http, ctx);
   remediesRoutes(http, ctx);
   executionRoutes(http, ctx);
@@ -120,6 +144,10 @@ export async function buildApp(
   policiesRoutes(http, ctx);
   usersAdminRoutes(http, ctx);
   liveRoutes(http, ctx);
+  notificationsRoutes(http, ctx);
+  surveysRoutes(http, ctx);
+  returnVisitsRoutes(http, ctx);
+  incidentsRoutes(http, ctx);
   await webRoutes(http);
 
   return { http, ctx, jobs };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
-import { eventsOf, openTicket, simulatorOf } from "./helpers/remedies.ts";
+import { eventsOf, openTicket, simulatorOf, WRONG_CHERRIES } from "./helpers/remedies.ts";
 import { client, DEMO_PASSWORD, login, type TestServer } from "./helpers/server.ts";
 
 let server: TestServer;
@@ -158,14 +158,7 @@ describe("a return for a refund: pick-up, inspection, then the refund", () => {
 
 describe("department boards", () => {
   it("gives the warehouse its resend from a good batch, and nobody else's", async () => {
-    const { ticketNo } = await openTicket(server, admin, agent, {
-      businessLine: "fresh_food",
-      merchantId: "M007",
-      riderId: null,
-      items: [{ productId: "P0050", name: "智利车厘子 1kg", quantity: 1, unitPriceFen: 12800 }],
-      category: "delivery",
-      subType: "wrong_item",
-    });
+    const { ticketNo } = await openTicket(server, admin, agent, WRONG_CHERRIES);
     await client(server.url, agent).post(`/api/v1/tickets/${ticketNo}/remedies`, {});
     const [resend] = await boardOf(warehouse, `ticketNo=${ticketNo}`);
     expect(resend).toMatchObject({ action: "resend", department: "warehouse", deadline: { hours: 48 } });

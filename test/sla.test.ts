@@ -2,9 +2,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAndMigrate } from "../src/db/database.ts";
 import { loadDemo } from "../src/modules/demo/demo.ts";
-import { isWorkday, localDate, localInstant } from "../src/modules/sla/calendar.domain.ts";
+import { isWorkday, localDate } from "../src/modules/sla/calendar.domain.ts";
 import { shippedCalendar } from "../src/modules/sla/holidays.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { fileLateDelivery } from "./helpers/late-delivery.ts";
+import { client, login, startServer, type TestServer } from "./helpers/server.ts";
+import { advanceClock, advanceClockTo, nextBeijing, runDueJobs } from "./helpers/test-clock.ts";
 
 /**
  * The SLA engine end to end, with the test clock: POST /__test__/clock moves a server's clock and runs
@@ -52,39 +54,11 @@ afterAll(async () => {
   }
 });
 
-/** Moves the server's clock (running its due jobs) and answers the server's time. */
-async function advance(s: TestServer, seconds: number): Promise<Date> {
-  const r = await client(s.url).post("/__test__/clock", { advanceSeconds: Math.max(0, Math.ceil(seconds)) });
-  expect(r.status).toBe(200);
-  return new Date(r.body.now);
-}
-const serverNow = (s: TestServer) => advance(s, 0);
-const advanceTo = async (s: TestServer, at: Date) =>
-  advance(s, (at.getTime() - (await serverNow(s)).getTime()) / 1000);
-
-/** The next time the Beijing wall clock shows `hhmm`, at least a minute after `after`. */
-function nextLocal(after: Date, hhmm: string): Date {
-  let at = localInstant(localDate(after), hhmm);
-  while (at.getTime() < after.getTime() + MIN) at = new Date(at.getTime() + 86_400_000);
-  return at;
-}
 const beijing = (d: Date) =>
   new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 
 /** A late-delivery request from the food-delivery app (first response: 30 minutes of service time). */
-async function fileTicket(s: TestServer, adminToken: string): Promise<string> {
-  const { phone, orderNo } = await createOrder(s.url, adminToken);
-  const r = await client(s.url).post("/api/v1/tickets", {
-    channel: "app",
-    phone,
-    orderNo,
-    description: LONG_TEXT,
-    expectedResolution: "refund",
-  });
-  expect(r.status).toBe(201);
-  expect(r.body).toMatchObject({ businessLine: "food_delivery", severity: "general", urgent: false });
-  return r.body.ticketNo;
-}
+const fileTicket = (s: TestServer, adminToken: string) => fileLateDelivery(s.url, adminToken);
 
 const detailOf = async (s: TestServer, token: string, ticketNo: string) => {
   const r = await client(s.url, token).get(`/api/v1/tickets/${ticketNo}`);
@@ -96,7 +70,7 @@ const clockOf = (detail: any, name: string) => detail.sla.clocks.find((c: any) =
 
 describe("a food-delivery ticket nobody answers", () => {
   it("is reminded, escalates to the supervisor after its 30 service minutes, then to the manager", async () => {
-    await advanceTo(server, nextLocal(await serverNow(server), "10:00"));
+    await advanceClockTo(server, nextBeijing(await runDueJobs(server), "10:00"));
     const admin = await login(server.url, "admin");
     const ticketNo = await fileTicket(server, admin);
     const agent = await login(server.url, "agent1");
@@ -108,7 +82,7 @@ describe("a food-delivery ticket nobody answers", () => {
     expect(clockOf(d, "firstResponse")).toMatchObject({ basis: "business", level: 0, breached: false });
 
     // A minute before the deadline: reminded (at 80 %), not escalated.
-    await advanceTo(server, new Date(due.getTime() - MIN));
+    await advanceClockTo(server, new Date(due.getTime() - MIN));
     d = await detailOf(server, agent, ticketNo);
     expect(d.escalationLevel).toBe(0);
     expect(d.sla.breached).toEqual([]);
@@ -119,7 +93,7 @@ describe("a food-delivery ticket nobody answers", () => {
     expect(eventsOf(d, "sla_reminder")[0]).toMatchObject({ actor: "system", visibility: "internal" });
 
     // Past the deadline: both promises broken, the ticket goes to the supervisor once.
-    await advanceTo(server, new Date(due.getTime() + 2000));
+    await advanceClockTo(server, new Date(due.getTime() + 2000));
     d = await detailOf(server, agent, ticketNo);
     expect(d).toMatchObject({ escalationLevel: 1, queue: "supervisor" });
     expect(d.sla.breached).toEqual(["firstResponse", "resolution"]);
@@ -144,9 +118,9 @@ describe("a food-delivery ticket nobody answers", () => {
     // The next level comes 30 service minutes after the breach.
     const next = new Date(clockOf(d, "firstResponse").nextAt);
     expect(next.getTime() - due.getTime()).toBe(30 * MIN);
-    await advanceTo(server, new Date(next.getTime() - MIN));
+    await advanceClockTo(server, new Date(next.getTime() - MIN));
     expect((await detailOf(server, agent, ticketNo)).escalationLevel).toBe(1);
-    await advanceTo(server, new Date(next.getTime() + 2000));
+    await advanceClockTo(server, new Date(next.getTime() + 2000));
     d = await detailOf(server, agent, ticketNo);
     expect(d).toMatchObject({ escalationLevel: 2, queue: "manager" });
     expect(eventsOf(d, "escalated").map((e: any) => [e.data.level, e.data.to.queue])).toEqual([
@@ -160,7 +134,7 @@ describe("a food-delivery ticket nobody answers", () => {
     expect(managed.body.items.map((t: any) => t.ticketNo)).toContain(ticketNo);
 
     // Nothing more happens, however long nobody looks.
-    await advance(server, 3 * 3600);
+    await advanceClock(server, 3 * 3600);
     expect(
       eventsOf(await detailOf(server, await login(server.url, "agent1"), ticketNo), "escalated"),
     ).toHaveLength(2);
@@ -169,14 +143,14 @@ describe("a food-delivery ticket nobody answers", () => {
 
 describe("a reply before the limit", () => {
   it("stops the first-response clock; resolving in time stops the rest", async () => {
-    await advanceTo(server, nextLocal(await serverNow(server), "14:00"));
+    await advanceClockTo(server, nextBeijing(await runDueJobs(server), "14:00"));
     const admin = await login(server.url, "admin");
     const agentToken = await login(server.url, "agent1");
     const agent = client(server.url, agentToken);
     const answered = await fileTicket(server, admin);
     const settled = await fileTicket(server, admin);
 
-    await advance(server, 10 * 60);
+    await advanceClock(server, 10 * 60);
     for (const t of [answered, settled]) {
       expect((await agent.post(`/api/v1/tickets/${t}/take`)).status).toBe(200);
       const reply = await agent.post(`/api/v1/tickets/${t}/replies`, {
@@ -191,7 +165,7 @@ describe("a reply before the limit", () => {
     expect((await agent.post(`/api/v1/tickets/${settled}/transitions`, { to: "resolved" })).status).toBe(200);
 
     // Two hours on: the answered ticket broke only its resolution promise; the settled one none.
-    await advance(server, 2 * 3600);
+    await advanceClock(server, 2 * 3600);
     d = await detailOf(server, agentToken, answered);
     expect(d.sla.breached).toEqual(["resolution"]);
     expect(eventsOf(d, "sla_breached").map((e: any) => e.data.clock)).toEqual(["resolution"]);
@@ -206,14 +180,14 @@ describe("a reply before the limit", () => {
   });
 
   it("pauses resolution while awaiting the customer, and the customer sees the new expected time", async () => {
-    await advanceTo(server, nextLocal(await serverNow(server), "11:00"));
+    await advanceClockTo(server, nextBeijing(await runDueJobs(server), "11:00"));
     const admin = await login(server.url, "admin");
     const agentToken = await login(server.url, "agent1");
     const agent = client(server.url, agentToken);
     const ticketNo = await fileTicket(server, admin);
     await agent.post(`/api/v1/tickets/${ticketNo}/take`);
     await agent.post(`/api/v1/tickets/${ticketNo}/replies`, { body: "请提供照片", visibility: "customer" });
-    await advance(server, 10 * 60);
+    await advanceClock(server, 10 * 60);
     expect(
       (await agent.post(`/api/v1/tickets/${ticketNo}/transitions`, { to: "awaiting_customer" })).status,
     ).toBe(200);
@@ -223,12 +197,12 @@ describe("a reply before the limit", () => {
     expect(clockOf(d, "resolution").remainingMs).toBeGreaterThan(20 * MIN - 5000);
     expect(clockOf(d, "resolution").remainingMs).toBeLessThanOrEqual(20 * MIN);
 
-    await advance(server, 2 * 3600); // the customer takes two hours: no breach meanwhile
+    await advanceClock(server, 2 * 3600); // the customer takes two hours: no breach meanwhile
     d = await detailOf(server, agentToken, ticketNo);
     expect(d).toMatchObject({ escalationLevel: 0 });
     expect(d.sla.breached).toEqual([]);
 
-    const resumedAt = await serverNow(server);
+    const resumedAt = await runDueJobs(server);
     expect((await agent.post(`/api/v1/tickets/${ticketNo}/transitions`, { to: "in_progress" })).status).toBe(
       200,
     );
@@ -241,8 +215,8 @@ describe("a reply before the limit", () => {
 
 describe("a request arriving after hours", () => {
   it("starts its clock at the next opening and escalates nobody overnight", async () => {
-    const evening = nextLocal(await serverNow(server), "22:30");
-    await advanceTo(server, evening);
+    const evening = nextBeijing(await runDueJobs(server), "22:30");
+    await advanceClockTo(server, evening);
     const admin = await login(server.url, "admin");
     const ticketNo = await fileTicket(server, admin);
     const agentToken = await login(server.url, "agent1");
@@ -252,7 +226,7 @@ describe("a request arriving after hours", () => {
     // Rest days open at 8:00, working days at 9:00 (food delivery).
     expect(due).toBe(`${nextDay} ${isWorkday(shippedCalendar, nextDay) ? "09:30" : "08:30"}`);
 
-    await advance(server, 3 * 3600);
+    await advanceClock(server, 3 * 3600);
     const later = await detailOf(server, await login(server.url, "agent1"), ticketNo);
     expect(later.escalationLevel).toBe(0);
     expect(eventsOf(later, "sla_reminder")).toEqual([]);
@@ -263,7 +237,7 @@ describe("a deadline that passed while the service was down", () => {
   it("fires at the first tick after the start", async () => {
     const down = await startServer(withOwnDb());
     try {
-      const noon = await advanceTo(down, nextLocal(await serverNow(down), "12:00"));
+      const noon = await advanceClockTo(down, nextBeijing(await runDueJobs(down), "12:00"));
       const admin = await login(down.url, "admin");
       const ticketNo = await fileTicket(down, admin);
       // As if the process had been stopped for an hour: the deadlines are behind the clock.
@@ -309,18 +283,23 @@ describe("the business calendar", () => {
     });
     expect(year.body.years.map((y: any) => y.year)).toEqual(expect.arrayContaining([2025, 2026]));
 
-    expect((await agent.put("/api/v1/calendar/days/2026-12-31", { kind: "holiday", name: "x" })).status).toBe(
-      403,
-    );
-    const bad = await admin.put("/api/v1/calendar/days/2026-02-30", { kind: "holiday", name: "x" });
+    const edit = { kind: "holiday", name: "x", reason: "演练" };
+    expect((await agent.put("/api/v1/calendar/days/2026-12-31", edit)).status).toBe(403);
+    const bad = await admin.put("/api/v1/calendar/days/2026-02-30", { ...edit, reason: "  " });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0]).toMatchObject({ field: "date", code: "INVALID_DATE" });
+    expect(bad.body.error.details).toEqual([
+      expect.objectContaining({ field: "date", code: "INVALID_DATE" }),
+      expect.objectContaining({ field: "reason", code: "REQUIRED" }),
+    ]);
+    const noReason = await admin.put("/api/v1/calendar/days/2026-12-31", { kind: "holiday", name: "x" });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details[0].field).toBe("reason");
   });
 
   it("moves a running clock when an admin turns tomorrow into a holiday or a working day", async () => {
     // 21:50: after a working day's closing, before a rest day's; either way the deadline is tomorrow.
-    const evening = nextLocal(await serverNow(server), "21:50");
-    await advanceTo(server, evening);
+    const evening = nextBeijing(await runDueJobs(server), "21:50");
+    await advanceClockTo(server, evening);
     const adminToken = await login(server.url, "admin");
     const admin = client(server.url, adminToken);
     const ticketNo = await fileTicket(server, adminToken);
@@ -332,18 +311,33 @@ describe("the business calendar", () => {
     const put = await admin.put(`/api/v1/calendar/days/${tomorrow}`, {
       kind: working ? "holiday" : "workday",
       name: working ? "台风停工" : "临时调休上班",
+      reason: "市政府通知",
     });
     expect(put.status).toBe(200);
-    expect(put.body.day).toMatchObject({ date: tomorrow, source: "admin", updatedBy: "admin" });
+    expect(put.body.day).toMatchObject({
+      date: tomorrow,
+      source: "admin",
+      updatedBy: "admin",
+      reason: "市政府通知",
+    });
     expect(put.body.movedClocks).toBeGreaterThanOrEqual(1);
     const moved = new Date((await detailOf(server, adminToken, ticketNo)).sla.firstResponseDueAt);
     expect(moved.getTime() - before.getTime()).toBe(working ? -60 * MIN : 60 * MIN);
 
-    const removed = await fetch(`${server.url}/api/v1/calendar/days/${tomorrow}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
+    const removed = await fetch(
+      `${server.url}/api/v1/calendar/days/${tomorrow}?reason=${encodeURIComponent("通知撤回")}`,
+      {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${adminToken}` },
+      },
+    );
     expect(removed.status).toBe(200);
+    // Who changed the day, how and why, newest first; the removed entry is gone from the days.
+    const year = await admin.get(`/api/v1/calendar?year=${tomorrow.slice(0, 4)}`);
+    expect(year.body.changes.filter((c: any) => c.date === tomorrow).slice(0, 2)).toMatchObject([
+      { action: "remove", reason: "通知撤回", changedBy: "admin" },
+      { action: "put", reason: "市政府通知", changedBy: "admin" },
+    ]);
     const back = new Date((await detailOf(server, adminToken, ticketNo)).sla.firstResponseDueAt);
     // Back to the shipped calendar, unless tomorrow had its own entry (it then follows the weekday rule).
     if (!shippedCalendar.overrides.has(tomorrow)) expect(back.getTime()).toBe(before.getTime());
@@ -358,19 +352,19 @@ describe("two app processes on one PostgreSQL", () => {
       const b = await startServer(withOwnDb());
       try {
         // Both clocks to the same Beijing morning.
-        const target = nextLocal(
-          new Date(Math.max((await serverNow(a)).getTime(), (await serverNow(b)).getTime())),
+        const target = nextBeijing(
+          new Date(Math.max((await runDueJobs(a)).getTime(), (await runDueJobs(b)).getTime())),
           "10:00",
         );
-        await Promise.all([advanceTo(a, target), advanceTo(b, target)]);
+        await Promise.all([advanceClockTo(a, target), advanceClockTo(b, target)]);
         const adminToken = await login(a.url, "admin");
         const tickets: string[] = [];
         // 60 tickets, 120 clocks: more than one tick's batch, so both processes find work at once.
         for (let i = 0; i < 60; i++) tickets.push(await fileTicket(i % 2 ? b : a, adminToken));
 
         // Both processes tick at once past the deadline, then past the manager's level.
-        await Promise.all([advance(a, 31 * 60), advance(b, 31 * 60)]);
-        await Promise.all([advance(a, 31 * 60), advance(b, 31 * 60)]);
+        await Promise.all([advanceClock(a, 31 * 60), advanceClock(b, 31 * 60)]);
+        await Promise.all([advanceClock(a, 31 * 60), advanceClock(b, 31 * 60)]);
 
         const token = await login(a.url, "agent1");
         for (const ticketNo of tickets) {

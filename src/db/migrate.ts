@@ -4,6 +4,13 @@ import * as m0001 from "./migrations/0001_foundation.ts";
 import * as m0002 from "./migrations/0002_sla.ts";
 import * as m0003 from "./migrations/0003_remedies.ts";
 import * as m0004 from "./migrations/0004_knowledge.ts";
+import * as m0005 from "./migrations/0005_sla_views.ts";
+import * as m0006 from "./migrations/0006_notifications.ts";
+import * as m0007 from "./migrations/0007_execution_clocks.ts";
+import * as m0008 from "./migrations/0008_surveys.ts";
+import * as m0009 from "./migrations/0009_incidents.ts";
+import * as m0010 from "./migrations/0010_channels.ts";
+import * as m0011 from "./migrations/0011_reports.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +18,13 @@ const migrations: Record<string, Migration> = {
   "0002_sla": m0002,
   "0003_remedies": m0003,
   "0004_knowledge": m0004,
+  "0005_sla_views": m0005,
+  "0006_notifications": m0006,
+  "0007_execution_clocks": m0007,
+  "0008_surveys": m0008,
+  "0009_incidents": m0009,
+  "0010_channels": m0010,
+  "0011_reports": m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -117,6 +117,10 @@ export interface TicketsTable {
   closed_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Times the ticket was reopened after a low score, "not resolved" or a problem that came back. */
+  second_rounds: Generated<number>;
+  /** Minutes from receipt to the resolution the customer kept, recorded when the ticket closes. */
+  handling_minutes: number | null;
 }
 
 export interface TicketEventsTable {
@@ -182,6 +186,20 @@ export interface CalendarDaysTable {
   source: string;
   updated_by: string | null;
   updated_at: Timestamp;
+  /** Why an admin last changed the day; null for days as shipped. */
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The history of the admins' calendar edits; a removed day keeps its record here. */
+export interface CalendarChangesTable {
+  id: Generated<string>;
+  day: ColumnType<string, string, string>;
+  action: "put" | "remove" | "replace_year";
+  kind: string | null;
+  name: string | null;
+  reason: string;
+  changed_by: string;
+  changed_at: Timestamp;
 }
 
 export interface CalendarYearsTable {
@@ -358,7 +376,293 @@ export interface KnowledgeRevisionTable {
   revision: ColumnType<string, number | string, number | string>;
 }
 
+/** Something due after a resolution (survey, return visit, automatic close): owned by the follow-up module. */
+export interface FollowUpsTable {
+  id: Generated<string>;
+  ticket_no: string;
+  kind: "survey" | "return_visit" | "auto_close";
+  resolved_at: Timestamp;
+  due_at: Timestamp;
+  reason: string | null;
+  done_at: Timestamp | null;
+  outcome: "done" | "moot" | "cancelled" | null;
+}
+
+/** The satisfaction survey of a ticket and its one answer: owned by the follow-up module. */
+export interface SurveysTable {
+  id: string;
+  ticket_no: string;
+  business_line: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: Timestamp | null;
+  score: number | null;
+  resolved: boolean | null;
+  comment: string | null;
+  efficiency: number | null;
+  resolution: number | null;
+  attitude: number | null;
+  second_round: Generated<boolean>;
+}
+
+/** A return-visit task (回访) and the agent's outcome: owned by the follow-up module. */
+export interface ReturnVisitsTable {
+  id: string;
+  ticket_no: string;
+  business_line: string;
+  reason: "complex" | "repeat_customer" | "sampled";
+  status: "due" | "done" | "cancelled";
+  resolved_at: Timestamp;
+  due_at: Timestamp;
+  deadline_at: Timestamp;
+  outcome: "satisfied" | "problem_returned" | "unreachable" | null;
+  note: string | null;
+  visited_by: string | null;
+  visited_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** Where a consumer of the event outbox (`ticket_events`) has read up to. */
+export interface OutboxCursorsTable {
+  consumer: string;
+  last_tx: string;
+  last_id: string;
+}
+
+/** One notice to a customer or a staff member, with its delivery: owned by the notifications module. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  ticket_no: string;
+  business_line: string;
+  event_id: string;
+  kind: string;
+  audience: "customer" | "staff";
+  channel: "in_app" | "email" | "sms" | "wechat";
+  recipient: string;
+  locale: string;
+  subject: string | null;
+  body: string;
+  urgent: boolean;
+  status: "pending" | "sent" | "dead";
+  provider: string | null;
+  provider_ref: string | null;
+  attempts: Generated<number>;
+  max_attempts: number;
+  next_attempt_at: Timestamp | null;
+  held_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  dead_at: Timestamp | null;
+  retried_by: string | null;
+}
+
+/** An admin's version of a notice template; the shipped defaults are data in the module. */
+export interface NotificationTemplatesTable {
+  business_line: string;
+  channel: string;
+  locale: string;
+  kind: string;
+  subject: string | null;
+  body: string;
+  version: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** A batch-complaint incident or a food-safety emergency: owned by the incidents module. */
+export interface IncidentsTable {
+  id: string;
+  kind: "batch" | "emergency";
+  status: "open" | "closed";
+  business_line: string;
+  family: string | null;
+  dimension: string | null;
+  region: string | null;
+  product_id: string | null;
+  batch_no: string | null;
+  merchant_id: string | null;
+  reason: string | null;
+  opened_at: Timestamp;
+  opened_by: string;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  findings: string | null;
+  progress_due_at: Timestamp | null;
+  progress_escalated_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface IncidentTicketsTable {
+  incident_id: string;
+  ticket_no: string;
+  linked_at: Timestamp;
+}
+
+export interface IncidentEventsTable {
+  id: Generated<string>;
+  incident_id: string;
+  at: Timestamp;
+  type: string;
+  actor: string;
+  actor_role: string;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
+/** One complaint counted in one window of the batch detector (see migration 0009). */
+export interface IncidentSignalsTable {
+  business_line: string;
+  family: string;
+  dimension: string;
+  key: string;
+  ticket_no: string;
+  at: Timestamp;
+  incident_id: string | null;
+}
+
+export interface IncidentVolumeTable {
+  business_line: string;
+  family: string;
+  merchant_id: string;
+  hour: Timestamp;
+  count: number;
+}
+
+/** A signed call to the order system (suspend a batch or a merchant), sent once by the incidents job. */
+export interface OrderSystemCallsTable {
+  id: string;
+  incident_id: string;
+  action: "suspend_batch" | "suspend_merchant";
+  payload: JSONColumnType<Record<string, unknown>, string, string>;
+  status: "pending" | "sent" | "dead";
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+/** One inbound e-mail, stored raw before the SMTP 250 (see migration 0010). */
+export interface InboundEmailsTable {
+  id: Generated<string>;
+  message_id: string;
+  received_at: Timestamp;
+  envelope_from: string | null;
+  envelope_to: string;
+  raw: Buffer;
+  status: ColumnType<"received" | "processed" | "failed", "received" | "processed" | "failed" | undefined>;
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  processed_at: Timestamp | null;
+  outcome: "ticket" | "thread" | "needs_info" | "ignored" | null;
+  sender: string | null;
+  ticket_no: string | null;
+  missing_fields: string[] | null;
+  last_error: string | null;
+  reply: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  reply_status: "pending" | "sent" | "failed" | null;
+  reply_attempts: Generated<number>;
+  reply_next_at: Timestamp | null;
+  reply_reference: string | null;
+}
+
+export interface EmailContactsTable {
+  email: string;
+  phone: string;
+  updated_at: Timestamp;
+}
+
+/** One hotline call, the CTI's events folded in (see migration 0010). */
+export interface HotlineCallsTable {
+  call_id: string;
+  caller_phone: string;
+  business_line: string | null;
+  started_at: Timestamp;
+  ivr_key: string | null;
+  ivr_topic: string | null;
+  queued_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  agent: string | null;
+  abandoned_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  recording_url: string | null;
+  ticket_no: string | null;
+  updated_at: Timestamp;
+}
+
+export interface HotlineCallEventsTable {
+  event_id: string;
+  call_id: string;
+  type: string;
+  at: Timestamp;
+  received_at: Timestamp;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
+/** The measures of one ticket, or summed over a rollup row (see migration 0011): owned by the reports module. */
+export interface ReportMeasures {
+  received: number;
+  not_applicable: number;
+  resolved: number;
+  closed: number;
+  resolution_minutes_sum: number;
+  score_sum: number;
+  score_count: number;
+  second_round: number;
+  escalated: number;
+  first_response_count: number;
+  first_response_minutes_sum: number;
+  first_response_met: number;
+  first_response_breached: number;
+  resolution_met: number;
+  resolution_breached: number;
+  clocks_met: number;
+  clocks_breached: number;
+}
+
+export interface ReportTicketFactsTable extends ReportMeasures {
+  ticket_no: string;
+  month: string;
+  business_line: string;
+  merchant_id: string;
+  region: string;
+  category: string;
+  sub_type: string;
+  agent: string;
+}
+
+export interface ReportMonthlyTable extends ReportMeasures {
+  month: string;
+  business_line: string;
+  merchant_id: string;
+  region: string;
+  category: string;
+  sub_type: string;
+}
+
+export interface ReportAgentMonthlyTable extends ReportMeasures {
+  month: string;
+  business_line: string;
+  agent: string;
+}
+
 export interface Database {
+  inbound_emails: InboundEmailsTable;
+  email_contacts: EmailContactsTable;
+  hotline_calls: HotlineCallsTable;
+  hotline_call_events: HotlineCallEventsTable;
+  incidents: IncidentsTable;
+  incident_tickets: IncidentTicketsTable;
+  incident_events: IncidentEventsTable;
+  incident_signals: IncidentSignalsTable;
+  incident_volume: IncidentVolumeTable;
+  order_system_calls: OrderSystemCallsTable;
+  outbox_cursors: OutboxCursorsTable;
+  notifications: NotificationsTable;
+  notification_templates: NotificationTemplatesTable;
+  follow_ups: FollowUpsTable;
+  surveys: SurveysTable;
+  return_visits: ReturnVisitsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
@@ -375,6 +679,7 @@ export interface Database {
   sla_clocks: SlaClocksTable;
   calendar_days: CalendarDaysTable;
   calendar_years: CalendarYearsTable;
+  calendar_changes: CalendarChangesTable;
   ticket_verifications: TicketVerificationsTable;
   remedies: RemediesTable;
   execution_orders: ExecutionOrdersTable;
@@ -384,4 +689,7 @@ export interface Database {
   knowledge_entries: KnowledgeEntriesTable;
   knowledge_versions: KnowledgeVersionsTable;
   knowledge_revision: KnowledgeRevisionTable;
+  report_ticket_facts: ReportTicketFactsTable;
+  report_monthly: ReportMonthlyTable;
+  report_agent_monthly: ReportAgentMonthlyTable;
 }

@@ -46,3 +46,33 @@ export class JobRunner {
     await Promise.allSettled([...this.running]);
   }
 }
+
+/**
+ * A poller whose polls run one after another in this process, each draining its batches until one comes
+ * back short: a timer firing during a long catch-up waits its turn, and `runAll` sees all due work done.
+ */
+export function serialPoller(
+  name: string,
+  everySeconds: number,
+  batch: (now: Date) => Promise<number>,
+  size: number,
+): Poller {
+  let previous: Promise<unknown> = Promise.resolve();
+  const drain = async (now: Date) => {
+    let handled = 0;
+    for (;;) {
+      const n = await batch(now);
+      handled += n;
+      if (n < size) return handled;
+    }
+  };
+  return {
+    name,
+    everySeconds,
+    poll(now) {
+      const run = previous.catch(() => {}).then(() => drain(now));
+      previous = run;
+      return run;
+    },
+  };
+}

@@ -24,11 +24,17 @@ export function createMetrics() {
   });
   const breaches = new Gauge({
     name: "aftersale_sla_breached_open_tickets",
-    help: "Open tickets past a deadline",
+    help: "Open tickets whose running SLA clock is past its deadline, by clock",
     labelNames: ["clock"],
     registers: [registry],
   });
-  return { registry, requests, latency, openTickets, breaches };
+  const dueSoon = new Gauge({
+    name: "aftersale_sla_due_soon_open_tickets",
+    help: "Open tickets whose running SLA clock is inside its reminder window, by clock",
+    labelNames: ["clock"],
+    registers: [registry],
+  });
+  return { registry, requests, latency, openTickets, breaches, dueSoon };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Value } from "typebox/value";
+import { familyProblems } from "../modules/incidents/incidents.domain.ts";
 import { isStatus } from "../modules/tickets/tickets.domain.ts";
 import { BUSINESS_LINES, type BusinessLine, type PolicyPack, PolicyPackSchema } from "./schema.ts";
 
@@ -37,7 +38,10 @@ function semanticProblems(pack: PolicyPack): string[] {
   });
   if (pack.followUp.returnVisitDays.min > pack.followUp.returnVisitDays.max)
     problems.push("/followUp/returnVisitDays: min is after max");
+  if ((pack.followUp.surveyDelayMinutes ?? 0) > pack.followUp.surveyWithinHours * 60)
+    problems.push("/followUp/surveyDelayMinutes: later than surveyWithinHours");
   problems.push(...slaProblems(pack, categoryCodes));
+  problems.push(...familyProblems(pack));
   return problems;
 }
 

@@ -284,7 +284,30 @@ export const PolicyPackSchema = T.Object(
           { additionalProperties: false },
         ),
         batchIncident: T.Object(
-          { count: T.Integer({ minimum: 2 }), windowHours: T.Integer({ minimum: 1 }) },
+          {
+            count: T.Integer({ minimum: 2 }),
+            windowHours: T.Integer({ minimum: 1 }),
+            /** Complaints counted together ("category" or "category:subType"); none listed, none detected. */
+            families: T.Optional(
+              T.Array(
+                T.Object(
+                  { code: Code, labels: Label, match: T.Array(T.String({ minLength: 1 }), { minItems: 1 }) },
+                  { additionalProperties: false },
+                ),
+              ),
+            ),
+            /** An abnormal rise: this hour's count of a family at a merchant against the same hour of past days. */
+            volumeSpike: T.Optional(
+              T.Object(
+                {
+                  baselineDays: T.Integer({ minimum: 1, maximum: 28 }),
+                  factor: T.Number({ exclusiveMinimum: 1 }),
+                  minCount: T.Integer({ minimum: 2 }),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          },
           { additionalProperties: false },
         ),
         merchantTalkComplaintRate: T.Number({ exclusiveMinimum: 0, maximum: 1 }),
@@ -295,11 +318,55 @@ export const PolicyPackSchema = T.Object(
     followUp: T.Object(
       {
         surveyWithinHours: T.Integer({ minimum: 1 }),
+        /** The survey goes out this long after resolution (default 60), so the result is told first; ≤ surveyWithinHours. */
+        surveyDelayMinutes: T.Optional(T.Integer({ minimum: 0 })),
+        /** How long the survey link stays valid (default 7 days). */
+        surveyValidDays: T.Optional(T.Integer({ minimum: 1 })),
+        /** A return visit falls due on day `min` after resolution and should be done by day `max`. */
         returnVisitDays: T.Object({ min: T.Integer({ minimum: 1 }), max: T.Integer({ minimum: 1 }) }),
+        /** Share of ordinary cases visited (default 20); complex and repeat-customer cases always are. */
+        returnVisitSamplePercent: T.Optional(T.Integer({ minimum: 0, maximum: 100 })),
+        /** The quiet period: a resolved ticket the customer neither confirms nor contests closes after it (default 3). */
+        autoCloseDays: T.Optional(T.Integer({ minimum: 1 })),
       },
       { additionalProperties: false },
     ),
     retention: T.Object({ months: T.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    /** Reports: each KPI's target, and the categories that count as food problems on the merchant scorecard. */
+    reports: T.Optional(
+      T.Object(
+        {
+          targets: T.Object(
+            {
+              resolutionRate: T.Number({ minimum: 0, maximum: 1 }),
+              satisfaction: T.Number({ minimum: 1, maximum: 5 }),
+              handlingMinutes: Minutes,
+            },
+            { additionalProperties: false },
+          ),
+          foodProblemCategories: T.Array(Code, { minItems: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Notices to customers: no non-urgent sends in the quiet hours (Beijing time), and SMS besides the channel. */
+    notifications: T.Optional(
+      T.Object(
+        {
+          quietHours: T.Optional(
+            T.Object(
+              {
+                start: T.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" }),
+                end: T.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          smsWhenPhoneKnown: T.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,16 @@ export interface TicketSetup {
   expectedResolution?: string;
 }
 
+/** Fresh food, the wrong item delivered: the warehouse re-sends from a good batch within 48 h. */
+export const WRONG_CHERRIES: TicketSetup = {
+  businessLine: "fresh_food",
+  merchantId: "M007",
+  riderId: null,
+  items: [{ productId: "P0050", name: "智利车厘子 1kg", quantity: 1, unitPriceFen: 12800 }],
+  category: "delivery",
+  subType: "wrong_item",
+};
+
 /**
  * An order pushed as the order system would, a ticket on it in the given category and sub-type, taken by
  * the agent: the starting point of every remedy.

@@ -1,18 +1,15 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import exifReader from "exif-reader";
 import type { FastifyInstance } from "fastify";
-import sharp from "sharp";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
-import { randomId, sha256 } from "../../platform/ids.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { canSeeTicket } from "../users/roles.ts";
-import { exifTime, sizeProblem, sniff } from "./attachments.domain.ts";
-import { findAttachment, insertAttachment } from "./attachments.store.ts";
+import { findAttachment } from "./attachments.store.ts";
+import { evidenceLimits, saveEvidence, uploadsDir } from "./evidence.ts";
 
 const THUMB_LINK_SECONDS = 7 * 86_400;
 
@@ -39,31 +36,9 @@ function signatureValid(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function processImage(bytes: Buffer) {
-  const image = sharp(bytes, { failOn: "error" });
-  const meta = await image.metadata();
-  let capturedAt: Date | null = null;
-  if (meta.exif) {
-    try {
-      const exif = exifReader(meta.exif);
-      capturedAt = exifTime(exif.Photo?.DateTimeOriginal ?? exif.Image?.DateTime);
-    } catch {
-      // A damaged EXIF block only loses the capture time, not the photo.
-    }
-  }
-  // Re-encoding drops EXIF, GPS included; rotate() first so the picture still stands the right way up.
-  const clean = await sharp(bytes).rotate().toBuffer();
-  const thumbnail = await sharp(bytes)
-    .rotate()
-    .resize(320, 320, { fit: "inside" })
-    .webp({ quality: 70 })
-    .toBuffer();
-  return { clean, thumbnail, capturedAt };
-}
-
 export function attachmentsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const dir = join(ctx.config.dataDir, "uploads");
-  const limits = { image: ctx.config.uploadMaxImageBytes, video: ctx.config.uploadMaxVideoBytes };
+  const dir = uploadsDir(ctx);
+  const limits = evidenceLimits(ctx);
 
   app.post(
     "/api/v1/attachments",
@@ -108,8 +83,8 @@ export function attachmentsRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         ]);
       const bytes = await part.toBuffer();
-      const sniffed = sniff(bytes);
-      if (!sniffed)
+      const saved = await saveEvidence(ctx, bytes, part.filename ?? null);
+      if (!saved.ok && saved.refusal === "UNSUPPORTED_FILE_TYPE")
         throw new AppError(
           "UNSUPPORTED_MEDIA_TYPE",
           415,
@@ -128,63 +103,38 @@ export function attachmentsRoutes(app: FastifyInstance, ctx: AppContext): void {
             },
           ],
         );
-      const tooBig = sizeProblem(sniffed.kind, bytes.length, limits);
-      if (tooBig)
+      if (!saved.ok && saved.refusal === "CORRUPT_IMAGE")
+        throw validationError([
+          {
+            field: "file",
+            code: "CORRUPT_IMAGE",
+            message: text("图片已损坏，无法读取", "the image is damaged and cannot be read"),
+          },
+        ]);
+      if (!saved.ok) {
+        const kind = saved.kind ?? "image";
         throw new AppError(
-          tooBig === "EMPTY_FILE" ? "VALIDATION_FAILED" : "PAYLOAD_TOO_LARGE",
-          tooBig === "EMPTY_FILE" ? 400 : 413,
+          saved.refusal === "EMPTY_FILE" ? "VALIDATION_FAILED" : "PAYLOAD_TOO_LARGE",
+          saved.refusal === "EMPTY_FILE" ? 400 : 413,
           text("文件大小不符合要求", "File size not accepted"),
           [
             {
               field: "file",
-              code: tooBig,
+              code: saved.refusal,
               message: text(
-                `${sniffed.kind === "image" ? "图片" : "视频"}不能超过 ${Math.round(limits[sniffed.kind] / 1048576)} MB`,
-                `${sniffed.kind} must be at most ${Math.round(limits[sniffed.kind] / 1048576)} MB`,
+                `${kind === "image" ? "图片" : "视频"}不能超过 ${Math.round(limits[kind] / 1048576)} MB`,
+                `${kind} must be at most ${Math.round(limits[kind] / 1048576)} MB`,
               ),
             },
           ],
         );
-
-      const id = randomId(16);
-      const now = ctx.clock.now();
-      await mkdir(dir, { recursive: true });
-      let stored = bytes;
-      let capturedAt: Date | null = null;
-      let hasThumbnail = false;
-      if (sniffed.kind === "image") {
-        try {
-          const processed = await processImage(bytes);
-          stored = processed.clean;
-          capturedAt = processed.capturedAt;
-          await writeFile(join(dir, `${id}.thumb.webp`), processed.thumbnail);
-          hasThumbnail = true;
-        } catch {
-          throw validationError([
-            {
-              field: "file",
-              code: "CORRUPT_IMAGE",
-              message: text("图片已损坏，无法读取", "the image is damaged and cannot be read"),
-            },
-          ]);
-        }
       }
-      await writeFile(join(dir, id), stored);
-      await insertAttachment(ctx.db, {
-        id,
-        kind: sniffed.kind,
-        mime: sniffed.mime,
-        sizeBytes: stored.length,
-        sha256: sha256(stored),
-        fileName: part.filename?.slice(0, 200) || null,
-        capturedAt,
-        uploadedAt: now,
-        hasThumbnail,
-      });
+      const { id, kind, hasThumbnail, capturedAt } = saved;
+      const now = ctx.clock.now();
       reply.status(201);
       return {
         id,
-        kind: sniffed.kind,
+        kind,
         ...(hasThumbnail ? { thumbnailUrl: signedUrl(ctx, id, "thumbnail", now) } : {}),
         capturedAt: capturedAt?.toISOString() ?? null,
       };

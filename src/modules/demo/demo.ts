@@ -26,6 +26,8 @@ export const DEMO_USERS: {
   { username: "qa1", displayName: "质检刘芳", role: "qa" },
   { username: "merchant1", displayName: "老王麻辣烫", role: "merchant", merchantIds: ["M001"] },
   { username: "rider1", displayName: "骑手赵强", role: "rider", riderId: "R001" },
+  { username: "warehouse1", displayName: "仓库小周", role: "warehouse" },
+  { username: "finance1", displayName: "财务小吴", role: "finance" },
 ];
 
 const REGIONS = [
@@ -111,7 +113,14 @@ export async function loadDemo(db: Db, now: Date, ordersPerLine = 900): Promise<
     .select("key")
     .where("key", "=", "demo_loaded")
     .executeTakeFirst();
-  if (done) return false;
+  if (done) {
+    // A demo loaded by an older version still gets the demo users added since (warehouse1, finance1).
+    const have = await db.selectFrom("users").select("username").execute();
+    const known = new Set(have.map((u) => u.username));
+    for (const user of DEMO_USERS)
+      if (!known.has(user.username)) await createUser(db, { ...user, password: DEMO_PASSWORD }, now);
+    return false;
+  }
   const random = rng(20261125);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 

@@ -2,7 +2,9 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, conflict, type Text, text } from "../../platform/errors.ts";
-import type { BusinessLine, PolicyPack } from "../../policy-packs/schema.ts";
+import type { Packs } from "../../policy-packs/load.ts";
+import type { BusinessLine } from "../../policy-packs/schema.ts";
+import { executionFeedback, feedbackEvent } from "../follow-up/result-feedback.domain.ts";
 import { reservationOf } from "../ledger/ledger.domain.ts";
 import {
   cancelHeldPayouts,
@@ -23,15 +25,16 @@ import {
   type TicketRow,
 } from "../tickets/tickets.store.ts";
 import { canSeeTicket, type Principal } from "../users/roles.ts";
+import { startOrderClock, stopOrderClock } from "./execution.clocks.ts";
 import {
   ACTION_WORDS,
   checkExecutionMove,
   type Deadline,
   departmentsOf,
-  dueAt,
   type ExecutionStatus,
   isOverdue,
   isTerminal,
+  MONEY_ACTIONS,
   moneyOrderStatus,
   planExecution,
 } from "./execution.domain.ts";
@@ -87,16 +90,20 @@ export async function moveTicket(
   return true;
 }
 
-/** A remedy's approved items as department orders, each with its deadline (none while it waits for another). */
+/**
+ * A remedy's approved items as department orders, each with its deadline on the SLA engine's clock
+ * (none while it waits for another).
+ */
 export async function createExecutionOrders(
   trx: Transaction<Database>,
-  pack: PolicyPack,
+  packs: Packs,
   calendar: BusinessCalendar,
   ticket: TicketRow,
   remedy: { id: string; items: readonly RemedyItem[]; deadlineHours: Partial<Record<RemedyKind, number>> },
   actor: Actor,
   now: Date,
 ): Promise<{ id: string; itemIndexes: number[]; blocked: boolean }[]> {
+  const pack = packs.get(ticket.business_line as BusinessLine)!;
   const plan = planExecution(pack, remedy.items, remedy.deadlineHours);
   const idOf = (step: number) => `${remedy.id}-X${step}`;
   const rows = plan.map((o) => ({
@@ -112,10 +119,19 @@ export async function createExecutionOrders(
     status: "open" as const,
     blocked_by: o.blockedByStep ? idOf(o.blockedByStep) : null,
     deadline: JSON.stringify(o.deadline),
-    due_at: o.blockedByStep ? null : dueAt(pack, o.deadline, now, calendar),
+    due_at: null as Date | null,
     created_at: now,
     updated_at: now,
   }));
+  for (const [i, row] of rows.entries())
+    if (!plan[i]!.blockedByStep)
+      row.due_at = await startOrderClock(
+        trx,
+        packs,
+        calendar,
+        { id: row.id, ticket_no: row.ticket_no, deadline: plan[i]!.deadline },
+        now,
+      );
   await insertExecutionOrders(trx, rows);
   if (rows.length)
     await appendEvent(
@@ -150,16 +166,21 @@ export function canWorkOrder(p: Principal, o: ExecutionOrderRow): boolean {
   return canSeeTicket(p, { merchant_id: o.merchant_id, rider_id: o.rider_id });
 }
 
+/** A department's goods action done is news to the customer (sent, picked up); money speaks through its payment. */
 const orderEvent = (o: ExecutionOrderRow, to: ExecutionStatus, extra: Record<string, unknown> = {}) => ({
   type: to === "in_progress" ? "execution_started" : to === "done" ? "execution_done" : "execution_failed",
-  visibility: "internal" as const,
+  visibility:
+    to === "done" && !MONEY_ACTIONS.includes(o.action) ? ("customer" as const) : ("internal" as const),
   data: { orderId: o.id, remedyId: o.remedy_id, action: o.action, department: o.department, ...extra },
 });
 
-/** An order that ended lets its dependents go (done) or takes them down with it (failed). */
+/**
+ * An order that ended lets its dependents go (done: their clocks start now, e.g. the refund's 24 h from
+ * the inspection of the returned goods) or takes them down with it (failed).
+ */
 async function settleDependents(
   trx: Transaction<Database>,
-  pack: PolicyPack,
+  packs: Packs,
   calendar: BusinessCalendar,
   order: ExecutionOrderRow,
   actor: Actor,
@@ -168,12 +189,14 @@ async function settleDependents(
   for (const next of await dependentsOf(trx, order.id)) {
     if (isTerminal(next.status)) continue;
     if (order.status === "done") {
-      await updateExecutionOrder(
+      const due = await startOrderClock(
         trx,
-        next.id,
-        { due_at: dueAt(pack, next.deadline as Deadline, now, calendar) },
+        packs,
+        calendar,
+        { ...next, deadline: next.deadline as Deadline },
         now,
       );
+      await updateExecutionOrder(trx, next.id, { due_at: due }, now);
       await releaseHeldPayouts(trx, next.id, now);
       continue;
     }
@@ -196,7 +219,7 @@ async function settleDependents(
       orderEvent(next, "failed", { reason, cancelledPayouts: cancelled.map((e) => e.id) }),
       now,
     );
-    await settleDependents(trx, pack, calendar, { ...next, status: "failed" }, actor, now);
+    await settleDependents(trx, packs, calendar, { ...next, status: "failed" }, actor, now);
   }
 }
 
@@ -224,7 +247,7 @@ async function afterOrdersChanged(
   );
 }
 
-/** One order changed: its dependents follow, and the ticket when it was the last. */
+/** One order changed: its clock stops when it ended, its dependents follow, and the ticket when it was the last. */
 async function afterOrderChanged(
   trx: Transaction<Database>,
   ctx: AppContext,
@@ -235,8 +258,8 @@ async function afterOrderChanged(
   now: Date,
 ): Promise<void> {
   if (!isTerminal(order.status)) return;
-  const pack = ctx.packs.get(ticket.business_line as BusinessLine)!;
-  await settleDependents(trx, pack, calendar, order, actor, now);
+  await stopOrderClock(trx, ctx.packs, calendar, order, now);
+  await settleDependents(trx, ctx.packs, calendar, order, actor, now);
   await afterOrdersChanged(trx, ctx, calendar, ticket, actor, now);
 }
 
@@ -302,6 +325,15 @@ export async function moveExecutionOrder(
       }),
       now,
     );
+    const feedback = to === "done" ? executionFeedback(order.action, order.id, words.note) : null;
+    if (feedback)
+      await appendEvent(
+        trx,
+        order.ticket_no,
+        actorOf(p),
+        feedbackEvent(feedback, { action: order.action, orderId: order.id }),
+        now,
+      );
     await afterOrderChanged(trx, ctx, calendar, ticket, next, actorOf(p), now);
     return next;
   });

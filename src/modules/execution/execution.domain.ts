@@ -1,8 +1,9 @@
 import type { Text } from "../../platform/errors.ts";
 import { text } from "../../platform/errors.ts";
-import type { Department, ExecutionAction, PolicyPack } from "../../policy-packs/schema.ts";
+import type { Department, ExecutionAction, PackClockRule, PolicyPack } from "../../policy-packs/schema.ts";
 import type { RemedyItem, RemedyKind } from "../remedies/remedies.domain.ts";
 import { addBusinessDays, type BusinessCalendar } from "../sla/calendar.domain.ts";
+import type { ClockTarget } from "../sla/sla.domain.ts";
 
 /**
  * Execution orders (执行单): one per department action of an approved remedy — refund, compensation,
@@ -109,6 +110,23 @@ export function planExecution(
 export function dueAt(pack: PolicyPack, deadline: Deadline, from: Date, calendar: BusinessCalendar): Date {
   if ("hours" in deadline) return new Date(from.getTime() + deadline.hours * 3_600_000);
   return addBusinessDays(from, deadline.businessDays, pack.serviceHours, calendar);
+}
+
+/** The SLA engine's clock of an order is named after it, so the ticket shows which order ran late. */
+export const CLOCK_PREFIX = "execution:";
+export const clockNameOf = (orderId: string): string => `${CLOCK_PREFIX}${orderId}`;
+
+/**
+ * An order's deadline as a clock of the SLA engine: hours count wall-clock time, business days the
+ * business calendar. The ticket's statuses neither pause nor stop it (the department's work goes on
+ * while the ticket waits); only the order's own end stops it, and breaking it escalates.
+ */
+export function executionClock(deadline: Deadline): { rule: PackClockRule; target: ClockTarget } {
+  const basis = "hours" in deadline ? "calendar" : "business";
+  const target = "hours" in deadline ? { minutes: deadline.hours * 60 } : deadline;
+  // The schema's literal unions type as `never` through its Union helper; the value is a valid rule.
+  const rule = { basis, pauseIn: [], stopIn: [], escalates: true } as unknown as PackClockRule;
+  return { rule, target };
 }
 
 export type ExecutionProblem = "ILLEGAL_TRANSITION" | "BLOCKED" | "REASON_REQUIRED" | "FOLLOWS_LEDGER";

@@ -462,3 +462,17 @@ export function complaintWindowStarts(
     ]),
   );
 }
+
+/**
+ * The customer's e-mail address, optional on every channel: where notices go for a request that came by
+ * e-mail. Kept in the ticket's details as `contactEmail`.
+ */
+export function contactEmailOf(value: unknown): { email: string | null; problem: ErrorDetail | null } {
+  if (value === undefined || value === null || value === "") return { email: null, problem: null };
+  const email = typeof value === "string" ? value.trim() : "";
+  if (email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { email, problem: null };
+  return {
+    email: null,
+    problem: detail("email", "INVALID_EMAIL", text("邮箱地址格式不正确", "not a valid e-mail address")),
+  };
+}

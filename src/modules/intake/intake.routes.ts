@@ -1,24 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { AppError, type Locale, text, unauthorized, validationError } from "../../platform/errors.ts";
-import { localTime } from "../../platform/format.ts";
+import { AppError, text, unauthorized, validationError } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { canonicalJson, sha256 } from "../../platform/ids.ts";
-import { BUSINESS_LINES, CHANNELS, type PolicyPack, RESOLUTIONS } from "../../policy-packs/schema.ts";
-import { findAttachmentsForIntake } from "../attachments/attachments.store.ts";
-import { readText, textUnderstanding } from "../nlp/understanding.ts";
-import { findOrderAndRecentComplaints } from "../orders/orders.store.ts";
-import { calendarOf } from "../sla/calendar.store.ts";
-import { firstResponseMinutes, minutesText } from "../sla/sla.domain.ts";
-import { findIdempotencyKey, findTicket, insertTicket, type TicketRow } from "../tickets/tickets.store.ts";
+import { BUSINESS_LINES, CHANNELS, RESOLUTIONS } from "../../policy-packs/schema.ts";
+import { textUnderstanding } from "../nlp/understanding.ts";
 import { allows } from "../users/roles.ts";
-import {
-  complaintWindowStarts,
-  decideIntake,
-  normalisePhone,
-  SELF_SERVICE_CHANNELS,
-} from "./intake.domain.ts";
+import { registerRequest } from "./intake.commands.ts";
+import { SELF_SERVICE_CHANNELS } from "./intake.domain.ts";
 
 const lit = <V extends readonly string[]>(values: V) => T.Union(values.map((v) => T.Literal(v)));
 
@@ -38,6 +28,9 @@ const IntakeBody = T.Object({
   urgent: T.Optional(T.Boolean()),
   attachmentIds: T.Optional(T.Array(T.String(), { maxItems: 9 })),
   foreignObject: T.Optional(T.Object({ colour: T.String(), shape: T.String(), size: T.String() })),
+  email: T.Optional(
+    T.String({ description: "The customer's e-mail address; notices of an e-mail request go there" }),
+  ),
 });
 
 export const Acknowledgement = T.Object({
@@ -58,58 +51,6 @@ export const Acknowledgement = T.Object({
     trackingUrl: T.String(),
   }),
 });
-
-export function serviceHoursText(pack: PolicyPack, locale: Locale): string {
-  const { workdays: w, holidays: h } = pack.serviceHours;
-  return locale === "en"
-    ? `workdays ${w.open}–${w.close}, holidays ${h.open}–${h.close} (Beijing time)`
-    : `工作日 ${w.open}–${w.close}，节假日 ${h.open}–${h.close}`;
-}
-
-type AckFacts = Pick<
-  TicketRow,
-  | "ticket_no"
-  | "status"
-  | "business_line"
-  | "category"
-  | "sub_type"
-  | "severity"
-  | "priority"
-  | "urgent"
-  | "evidence_awaited"
-  | "first_response_due_at"
-  | "resolution_due_at"
->;
-
-function acknowledge(ctx: AppContext, t: AckFacts, locale: Locale) {
-  const pack = ctx.packs.get(t.business_line as PolicyPack["businessLine"])!;
-  const trackingUrl = `${ctx.config.publicUrl}/h5/progress/${t.ticket_no}`;
-  const respondIn = minutesText(firstResponseMinutes(pack, t.severity as "serious", t.urgent), locale);
-  const hours = serviceHoursText(pack, locale);
-  const due = localTime(t.resolution_due_at, locale);
-  const body =
-    locale === "en"
-      ? `Your after-sales request is registered as ${t.ticket_no}. We will respond within ${respondIn} and aim to settle it by ${due}. Service hours: ${hours}. Check progress at ${trackingUrl} with your ticket number and phone.`
-      : `您的售后申请已受理，服务单号：${t.ticket_no}。我们将在${respondIn}内响应，预计${due}前处理完成。服务时间：${hours}。凭服务单号和手机号查询进度：${trackingUrl}`;
-  return {
-    ticketNo: t.ticket_no,
-    status: t.status,
-    businessLine: t.business_line,
-    category: t.category,
-    subType: t.sub_type,
-    severity: t.severity as "serious",
-    priority: t.priority,
-    urgent: t.urgent,
-    evidenceAwaited: t.evidence_awaited,
-    acknowledgement: {
-      text: body,
-      firstResponseDueAt: t.first_response_due_at.toISOString(),
-      resolutionDueAt: t.resolution_due_at.toISOString(),
-      serviceHours: hours,
-      trackingUrl,
-    },
-  };
-}
 
 /** A stable digest of what was asked, so a retried request can be told from a different one under the same key. */
 const requestDigest = (body: unknown): string => sha256(canonicalJson(body));
@@ -174,109 +115,10 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
           ? { key: `${request.principal?.id ?? "public"}:${rawKey.trim()}`, requestHash: requestDigest(body) }
           : null;
 
-      if (idempotency) {
-        const replay = await replayIdempotent(ctx, idempotency, locale);
-        if (replay) return reply.status(201).header("idempotent-replayed", "true").send(replay);
-      }
-
-      const now = ctx.clock.now();
-      const orderNo = typeof body.orderNo === "string" ? body.orderNo.trim() : "";
-      const phone = typeof body.phone === "string" ? normalisePhone(body.phone) : "";
-      const ids = Array.isArray(body.attachmentIds)
-        ? body.attachmentIds.filter((x): x is string => typeof x === "string")
-        : [];
-      const [found, attachments] = await Promise.all([
-        orderNo
-          ? findOrderAndRecentComplaints(ctx.db, orderNo, phone, complaintWindowStarts(ctx.packs, now))
-          : null,
-        ids.length ? findAttachmentsForIntake(ctx.db, ids) : [],
-      ]);
-      const order = found?.order ?? null;
-      const previousComplaints = found?.previousComplaints ?? 0;
-
-      const calendar = await calendarOf(ctx.db);
-      const decision = decideIntake(
-        body,
-        { order, previousComplaints, attachments, calendar, readText },
-        ctx.packs,
-        now,
-      );
-      if (!decision.ok) throw validationError(decision.details);
-      const d = decision.draft;
-      const ticketNo = await insertTicket(ctx.db, d, actor, idempotency, {
-        category: d.category,
-        subType: d.subType,
-        categorySource: d.categorySource,
-        classifierCategory: d.classifierCategory,
-        classifierConfidence: d.classifierConfidence,
-        ...(d.classifierDisagrees ? { classifierDisagrees: true } : {}),
-        ...(d.severitySignals.length ? { severitySignals: d.severitySignals } : {}),
-        ...(d.massAffected ? { massAffected: true } : {}),
-        severity: d.severity,
-        priority: d.priority,
-        urgent: d.urgent,
-        queue: d.queue,
-        previousComplaints,
-        evidenceAwaited: d.evidenceAwaited,
-        packVersion: d.packVersion,
-        attachments: d.attachmentIds.length,
-      });
-      if (!ticketNo) {
-        // Another request with the same key won the race a moment ago: answer its ticket.
-        const replay = await replayIdempotent(ctx, idempotency!, locale);
-        if (replay) return reply.status(201).header("idempotent-replayed", "true").send(replay);
-        throw new AppError(
-          "INTERNAL",
-          500,
-          text("受理失败，请重试", "Could not register the request, please retry"),
-        );
-      }
-      ctx.live.publish({ ticketNo, type: "received", merchantId: d.merchantId, riderId: d.riderId });
-      const ack = acknowledge(
-        ctx,
-        {
-          ticket_no: ticketNo,
-          status: "new",
-          business_line: d.businessLine,
-          category: d.category,
-          sub_type: d.subType,
-          severity: d.severity,
-          priority: d.priority,
-          urgent: d.urgent,
-          evidence_awaited: d.evidenceAwaited,
-          first_response_due_at: d.firstResponseDueAt,
-          resolution_due_at: d.resolutionDueAt,
-        },
-        locale,
-      );
-      return reply.status(201).send(ack);
+      const registered = await registerRequest(ctx, body, actor, idempotency, locale);
+      if (!registered.ok) throw validationError(registered.details);
+      if (registered.replayed) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send(registered.ack);
     },
   );
-}
-
-async function replayIdempotent(
-  ctx: AppContext,
-  idempotency: { key: string; requestHash: string },
-  locale: Locale,
-) {
-  const earlier = await findIdempotencyKey(ctx.db, idempotency.key);
-  if (!earlier) return null;
-  if (earlier.request_hash !== idempotency.requestHash)
-    throw new AppError(
-      "IDEMPOTENCY_KEY_REUSED",
-      422,
-      text(
-        "该幂等键已用于另一份不同的申请",
-        "This Idempotency-Key was already used with a different request",
-      ),
-      [
-        {
-          field: "Idempotency-Key",
-          code: "IDEMPOTENCY_KEY_REUSED",
-          message: text("请为新的申请使用新的幂等键", "use a new key for a new request"),
-        },
-      ],
-    );
-  const ticket = await findTicket(ctx.db, earlier.ticket_no);
-  return ticket ? acknowledge(ctx, ticket, locale) : null;
 }

@@ -94,7 +94,7 @@ function ensureSeeded(ctx: AppContext): Promise<void> {
   return done;
 }
 
-async function indexOf(ctx: AppContext): Promise<KnowledgeIndex> {
+export async function indexOf(ctx: AppContext): Promise<KnowledgeIndex> {
   await ensureSeeded(ctx);
   const revision = await currentRevision(ctx.db);
   const cached = indexes.get(ctx.db);

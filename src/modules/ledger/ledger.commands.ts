@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, conflict, text } from "../../platform/errors.ts";
 import type { Poller } from "../../platform/jobs.ts";
 import { publishTicket, reopenMoneyOrder, SYSTEM, syncMoneyOrder } from "../execution/execution.commands.ts";
+import { feedbackEvent, payoutFeedback } from "../follow-up/result-feedback.domain.ts";
 import { isMoneyKind, REFUND_KINDS, type RemedyItem } from "../remedies/remedies.domain.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
 import { type Actor, appendEvent, lockTicket, type TicketRow } from "../tickets/tickets.store.ts";
@@ -250,6 +251,15 @@ async function paid(
     },
     now,
   );
+  const feedback = payoutFeedback(e.kind, e.amount_fen, reference);
+  if (feedback)
+    await appendEvent(
+      trx,
+      e.ticket_no,
+      SYSTEM,
+      feedbackEvent(feedback, { kind: e.kind, amountFen: e.amount_fen, reference, entryId: e.id }),
+      now,
+    );
   const party = chargedParty(e.payer);
   if (!party) return;
   const key = chargeKey(e.remedy_id, e.item_index);

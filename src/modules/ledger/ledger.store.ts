@@ -279,3 +279,26 @@ export async function countDuePayouts(db: Executor, now: Date): Promise<number> 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Payouts by status (for /metrics). */
+export async function payoutsByStatus(db: Executor): Promise<{ status: string; n: number }[]> {
+  const rows = await db
+    .selectFrom("ledger_entries")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("direction", "=", "payout")
+    .groupBy("status")
+    .execute();
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+}
+
+/** The amount paid out successfully, in fen, by kind (for /metrics). */
+export async function paidByKind(db: Executor): Promise<{ kind: string; fen: number }[]> {
+  const rows = await db
+    .selectFrom("ledger_entries")
+    .select(["kind", (eb) => eb.fn.sum<number>("amount_fen").as("fen")])
+    .where("direction", "=", "payout")
+    .where("status", "=", "succeeded")
+    .groupBy("kind")
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, fen: Number(r.fen) }));
+}

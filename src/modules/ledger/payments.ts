@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { ConfigError } from "../../config.ts";
+import { type PaymentConfig, paymentConfig } from "../../config.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { DEFAULT_RETRY, type EntryKind, type ProviderResult, type RetryPolicy } from "./ledger.domain.ts";
 
@@ -134,58 +134,29 @@ export function parseProviderAnswer(text: string): ProviderResult {
   return { outcome: "failed", retryable: true, error: `unexpected answer: ${text.slice(0, 200)}` };
 }
 
-export interface PaymentSettings {
-  adapter: "simulator" | "webhook";
-  simulator: { latencyMs: number; failureRate: number };
-  webhook: { url: string; secret: string; timeoutMs: number } | null;
+export interface PaymentSettings extends Omit<PaymentConfig, "maxAttempts" | "retryBaseSeconds"> {
   retry: RetryPolicy;
   batch: number;
   everySeconds: number;
 }
 
-function number(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > max)
-    throw new ConfigError(`${name} must be a number from 0 to ${max}, got "${raw}"`);
-  return value;
-}
-
-/** The payment settings, from the environment, with the simulator as the default on a fresh machine. */
-export function paymentSettings(env: NodeJS.ProcessEnv): PaymentSettings {
-  const adapter = env.PAYMENT_ADAPTER || "simulator";
-  if (adapter !== "simulator" && adapter !== "webhook")
-    throw new ConfigError(`PAYMENT_ADAPTER must be simulator or webhook, got "${adapter}"`);
-  let webhook: PaymentSettings["webhook"] = null;
-  if (adapter === "webhook") {
-    const url = env.PAYMENT_WEBHOOK_URL ?? "";
-    const secret = env.PAYMENT_WEBHOOK_SECRET ?? "";
-    if (!/^https?:\/\//.test(url)) throw new ConfigError("PAYMENT_WEBHOOK_URL must be an http(s) URL");
-    if (secret.length < 32) throw new ConfigError("PAYMENT_WEBHOOK_SECRET must be at least 32 characters");
-    webhook = { url, secret, timeoutMs: number(env, "PAYMENT_WEBHOOK_TIMEOUT_MS", 10_000) };
-  }
+/** The process's payment configuration (read in src/config.ts) with the ledger's retry policy. */
+export function settingsOf(config: PaymentConfig): PaymentSettings {
+  const { maxAttempts, retryBaseSeconds, ...rest } = config;
   return {
-    adapter,
-    simulator: {
-      latencyMs: number(env, "PAYMENT_SIM_LATENCY_MS", 50),
-      failureRate: number(env, "PAYMENT_SIM_FAILURE_RATE", 0, 1),
-    },
-    webhook,
+    ...rest,
     retry: {
       ...DEFAULT_RETRY,
-      maxAttempts: number(env, "PAYMENT_MAX_ATTEMPTS", DEFAULT_RETRY.maxAttempts) || 1,
-      baseDelayMs: number(env, "PAYMENT_RETRY_BASE_SECONDS", DEFAULT_RETRY.baseDelayMs / 1000) * 1000,
+      maxAttempts: maxAttempts || DEFAULT_RETRY.maxAttempts,
+      baseDelayMs: retryBaseSeconds === undefined ? DEFAULT_RETRY.baseDelayMs : retryBaseSeconds * 1000,
     },
     batch: 20,
     everySeconds: 2,
   };
 }
+
+/** The settings an environment would give (for tests of the variables). */
+export const paymentSettings = (env: NodeJS.ProcessEnv): PaymentSettings => settingsOf(paymentConfig(env));
 
 export interface Payments {
   settings: PaymentSettings;
@@ -195,11 +166,11 @@ export interface Payments {
 
 const registry = new WeakMap<AppContext, Payments>();
 
-/** This app's payment settings and adapter, made from the environment on first use. */
-export function paymentsOf(ctx: AppContext, env: NodeJS.ProcessEnv = process.env): Payments {
+/** This app's payment settings and adapter, made from its configuration on first use. */
+export function paymentsOf(ctx: AppContext): Payments {
   let payments = registry.get(ctx);
   if (!payments) {
-    const settings = paymentSettings(env);
+    const settings = settingsOf(ctx.config.payments);
     const adapter =
       settings.webhook !== null
         ? new WebhookPaymentAdapter(

@@ -146,7 +146,7 @@ async function applyApproval(
   const items = r.items as RemedyItem[];
   const orders = await createExecutionOrders(
     trx,
-    packOf(ctx, t),
+    ctx.packs,
     calendar,
     t,
     { id: r.id, items, deadlineHours: r.deadline_hours as Partial<Record<RemedyKind, number>> },
@@ -277,7 +277,8 @@ export async function decideRemedy(
       actorOf(p),
       {
         type: "remedy_decided",
-        visibility: "internal",
+        // Approved at once, the customer hears of it as approved; waiting, they hear that it waits.
+        visibility: approvedNow ? "internal" : "customer",
         data: {
           remedyId: row.id,
           items: row.items,
@@ -367,7 +368,8 @@ export async function rejectRemedy(
       trx,
       t.ticket_no,
       actorOf(p),
-      { type: "remedy_rejected", visibility: "internal", data: { remedyId: r.id, reason } },
+      // The customer is told the remedy is being reconsidered; the reason stays with the staff.
+      { type: "remedy_rejected", visibility: "customer", data: { remedyId: r.id, reason } },
       now,
     );
     return { ...r, status: "rejected", rejected_by: p.name, rejected_at: now, reject_reason: reason };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { Type as T, type TSchema } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { AppError, type Text, text } from "../../platform/errors.ts";
+import { AppError, text } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { normalisePhone } from "../intake/intake.domain.ts";
 import { listEntries } from "../ledger/ledger.store.ts";
@@ -9,7 +9,7 @@ import { findTicket } from "../tickets/tickets.store.ts";
 import { principalOf } from "../users/auth.ts";
 import { allows } from "../users/roles.ts";
 import { currentRemedy, respondToRemedy } from "./remedies.commands.ts";
-import type { RemedyItem } from "./remedies.domain.ts";
+import { REMEDY_KIND_WORDS, type RemedyItem, type RemedyKind } from "./remedies.domain.ts";
 
 /**
  * The customer's side of a remedy: what was decided and how its payments stand, and the answer
@@ -20,18 +20,6 @@ const lit = <V extends readonly string[]>(values: V) => T.Union(values.map((v) =
 const nullable = (schema: TSchema) => T.Union([schema, T.Null()]);
 const TicketParams = T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,}$" }) });
 const ticketNotFound = () => new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
-
-const KIND_WORDS: Record<string, Text> = {
-  refund: text("退款", "refund"),
-  coupon: text("优惠券", "coupon"),
-  compensation: text("赔偿", "compensation"),
-  resend: text("补发", "resend"),
-  exchange: text("换货", "exchange"),
-  repair: text("维修", "repair"),
-  return: text("退货", "return"),
-  price_difference: text("退差价", "price difference"),
-  redeliver: text("重新配送", "redelivery"),
-};
 
 /** The customer's side, by ticket number and phone as on the progress page; staff may answer for them. */
 export function remedyCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -74,7 +62,7 @@ export function remedyCustomerRoutes(app: FastifyInstance, ctx: AppContext): voi
           items: (r.items as RemedyItem[]).map((i) => ({
             kind: i.kind,
             ...(i.amountFen !== undefined ? { amountFen: i.amountFen } : {}),
-            text: KIND_WORDS[i.kind]?.[locale] ?? i.kind,
+            text: REMEDY_KIND_WORDS[i.kind as RemedyKind]?.[locale] ?? i.kind,
           })),
           customerResponse: r.customer_response,
           payments: entries.map((e) => ({ kind: e.kind, amountFen: e.amount_fen, status: e.status })),

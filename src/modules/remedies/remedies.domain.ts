@@ -30,6 +30,19 @@ export const MONEY_KINDS: readonly RemedyKind[] = ["refund", "price_difference",
 export const REFUND_KINDS: readonly RemedyKind[] = ["refund", "price_difference"];
 export const isMoneyKind = (kind: RemedyKind): boolean => MONEY_KINDS.includes(kind);
 
+/** Each kind in the customer's words (the remedy view, the progress timeline). */
+export const REMEDY_KIND_WORDS: Record<RemedyKind, Text> = {
+  refund: text("退款", "refund"),
+  coupon: text("优惠券", "coupon"),
+  compensation: text("赔偿", "compensation"),
+  resend: text("补发", "resend"),
+  exchange: text("换货", "exchange"),
+  repair: text("维修", "repair"),
+  return: text("退货", "return"),
+  price_difference: text("退差价", "price difference"),
+  redeliver: text("重新配送", "redelivery"),
+};
+
 export interface RemedyItem {
   kind: RemedyKind;
   amountFen?: Fen;

@@ -11,6 +11,7 @@ import {
   calendarOf,
   deleteCalendarDay,
   findCalendarDay,
+  listCalendarChanges,
   listCalendarDays,
   listCalendarYears,
   putCalendarDay,
@@ -31,6 +32,21 @@ const Day = T.Object({
   source: T.String(),
   updatedBy: T.Union([T.String(), T.Null()]),
   updatedAt: T.String(),
+  reason: T.Union([T.String(), T.Null()], { description: "why an admin last changed the day" }),
+});
+const Change = T.Object({
+  date: T.String(),
+  action: T.Union([T.Literal("put"), T.Literal("remove"), T.Literal("replace_year")]),
+  kind: T.Union([T.String(), T.Null()]),
+  name: T.Union([T.String(), T.Null()]),
+  reason: T.String(),
+  changedBy: T.String(),
+  changedAt: T.String(),
+});
+const Reason = T.String({
+  minLength: 1,
+  maxLength: 200,
+  description: "why the calendar changes (kept with who changed it)",
 });
 const Hours = T.Object({ open: T.String(), close: T.String() });
 
@@ -42,6 +58,17 @@ const dayJson = (d: Awaited<ReturnType<typeof listCalendarDays>>[number]) => ({
 /** A real calendar date: 2026-02-30 is refused, not rolled over. */
 const isDate = (value: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) && localDate(localInstant(value, "12:00")) === value;
+
+/** Text fields must say something once trimmed; each blank one is named. */
+function blankFields(fields: Record<string, string>): ErrorDetail[] {
+  return Object.entries(fields)
+    .filter(([, value]) => !value.trim())
+    .map(([field]) => ({
+      field,
+      code: "REQUIRED",
+      message: text(`请填写${field === "reason" ? "变更原因" : "名称"}`, `${field} must not be blank`),
+    }));
+}
 
 const badDate = (field: string): ErrorDetail => ({
   field,
@@ -74,6 +101,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
               adjustedWorkdays: T.Integer(),
             }),
             years: T.Array(T.Object({ year: T.Integer(), source: T.String() })),
+            changes: T.Array(Change, { description: "the admins' edits of this year, newest first" }),
             serviceHours: T.Array(T.Object({ businessLine: T.String(), workdays: Hours, holidays: Hours })),
           }),
           ...errors,
@@ -84,13 +112,18 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { year: asked } = request.query as { year?: number };
       const year = asked ?? Number(localDate(ctx.clock.now()).slice(0, 4));
       const calendar = await calendarOf(ctx.db);
-      const [days, years] = await Promise.all([listCalendarDays(ctx.db, year), listCalendarYears(ctx.db)]);
+      const [days, years, changes] = await Promise.all([
+        listCalendarDays(ctx.db, year),
+        listCalendarYears(ctx.db),
+        listCalendarChanges(ctx.db, year),
+      ]);
       return {
         timezone: "Asia/Shanghai",
         year,
         days: days.map(dayJson),
         summary: yearOverview(calendar, year),
         years,
+        changes: changes.map((c) => ({ ...c, changedAt: c.changedAt.toISOString() })),
         serviceHours: [...ctx.packs.values()].map((p) => ({
           businessLine: p.businessLine,
           workdays: p.serviceHours.workdays,
@@ -125,17 +158,23 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ["sla"],
         summary: "Mark one day a holiday or an adjusted working day (admin)",
         params: T.Object({ date: T.String({ pattern: DATE }) }),
-        body: T.Object({ kind: Kind, name: T.String({ minLength: 1, maxLength: 50 }) }),
+        body: T.Object({ kind: Kind, name: T.String({ minLength: 1, maxLength: 50 }), reason: Reason }),
         response: { 200: T.Object({ day: Day, movedClocks: T.Integer() }), ...errors },
       },
     },
     async (request) => {
       const { date } = request.params as { date: string };
-      const { kind, name } = request.body as { kind: DayKind; name: string };
-      if (!isDate(date)) throw validationError([badDate("date")]);
+      const { kind, name, reason } = request.body as { kind: DayKind; name: string; reason: string };
+      const details = [...(isDate(date) ? [] : [badDate("date")]), ...blankFields({ name, reason })];
+      if (details.length) throw validationError(details);
       const p = principalOf(request);
       const movedClocks = await change(date, (trx) =>
-        putCalendarDay(trx, { date, kind, name: name.trim() }, p.name, ctx.clock.now()),
+        putCalendarDay(
+          trx,
+          { date, kind, name: name.trim(), reason: reason.trim() },
+          p.name,
+          ctx.clock.now(),
+        ),
       );
       return { day: dayJson((await findCalendarDay(ctx.db, date))!), movedClocks };
     },
@@ -149,15 +188,20 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ["sla"],
         summary: "Remove a day's entry: the weekday rule applies to it again (admin)",
         params: T.Object({ date: T.String({ pattern: DATE }) }),
+        querystring: T.Object({ reason: Reason }),
         response: { 200: T.Object({ date: T.String(), movedClocks: T.Integer() }), ...errors },
       },
     },
     async (request) => {
       const { date } = request.params as { date: string };
+      const { reason } = request.query as { reason: string };
+      const blank = blankFields({ reason });
+      if (blank.length) throw validationError(blank);
       if (!(await findCalendarDay(ctx.db, date)))
         throw new AppError("NOT_FOUND", 404, text("日历中没有这一天", "This day is not in the calendar"));
+      const p = principalOf(request);
       const movedClocks = await change(date, async (trx) => {
-        await deleteCalendarDay(trx, date);
+        await deleteCalendarDay(trx, date, reason.trim(), p.name, ctx.clock.now());
       });
       return { date, movedClocks };
     },

@@ -15,6 +15,67 @@ export interface CalendarDayRow extends CalendarDay {
   source: string;
   updatedBy: string | null;
   updatedAt: Date;
+  /** Why an admin last changed the day; null as shipped. */
+  reason: string | null;
+}
+
+export interface CalendarChangeRow {
+  date: string;
+  action: "put" | "remove" | "replace_year";
+  kind: string | null;
+  name: string | null;
+  reason: string;
+  changedBy: string;
+  changedAt: Date;
+}
+
+/** Who changed which day, how and why: written in the transaction of the change. */
+async function recordChange(
+  trx: Transaction<Database>,
+  change: Omit<CalendarChangeRow, "changedAt">,
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto("calendar_changes")
+    .values({
+      day: change.date,
+      action: change.action,
+      kind: change.kind,
+      name: change.name,
+      reason: change.reason,
+      changed_by: change.changedBy,
+      changed_at: now,
+    })
+    .execute();
+}
+
+/** The calendar edits of a year, newest first. */
+export async function listCalendarChanges(db: Executor, year: number): Promise<CalendarChangeRow[]> {
+  const rows = await db
+    .selectFrom("calendar_changes")
+    .select([
+      sql<string>`to_char(day, 'YYYY-MM-DD')`.as("date"),
+      "action",
+      "kind",
+      "name",
+      "reason",
+      "changed_by",
+      "changed_at",
+    ])
+    .where("day", ">=", `${year}-01-01`)
+    .where("day", "<", `${year + 1}-01-01`)
+    .orderBy("id", "desc")
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({
+    date: r.date,
+    action: r.action,
+    kind: r.kind,
+    name: r.name,
+    reason: r.reason,
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+  }));
 }
 
 type Executor = Db | Transaction<Database>;
@@ -63,6 +124,7 @@ export async function listCalendarDays(db: Executor, year?: number): Promise<Cal
       "source",
       "updated_by",
       "updated_at",
+      "reason",
     ]);
   if (year !== undefined) q = q.where("day", ">=", `${year}-01-01`).where("day", "<", `${year + 1}-01-01`);
   const rows = await q.orderBy("day").execute();
@@ -73,6 +135,7 @@ export async function listCalendarDays(db: Executor, year?: number): Promise<Cal
     source: r.source,
     updatedBy: r.updated_by,
     updatedAt: r.updated_at,
+    reason: r.reason,
   }));
 }
 
@@ -81,40 +144,46 @@ export async function listCalendarYears(db: Executor): Promise<{ year: number; s
 }
 
 export async function findCalendarDay(db: Executor, date: string): Promise<CalendarDayRow | undefined> {
-  return (await listCalendarDays(db)).find((d) => d.date === date);
+  return (await listCalendarDays(db, Number(date.slice(0, 4)))).find((d) => d.date === date);
 }
 
 export async function putCalendarDay(
   trx: Transaction<Database>,
-  day: { date: string; kind: DayKind; name: string },
+  day: { date: string; kind: DayKind; name: string; reason: string },
   actor: string,
   now: Date,
 ): Promise<void> {
+  const values = {
+    kind: day.kind,
+    name: day.name,
+    source: "admin",
+    updated_by: actor,
+    updated_at: now,
+    reason: day.reason,
+  };
   await trx
     .insertInto("calendar_days")
-    .values({
-      day: day.date,
-      kind: day.kind,
-      name: day.name,
-      source: "admin",
-      updated_by: actor,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.column("day").doUpdateSet({
-        kind: day.kind,
-        name: day.name,
-        source: "admin",
-        updated_by: actor,
-        updated_at: now,
-      }),
-    )
+    .values({ day: day.date, ...values })
+    .onConflict((oc) => oc.column("day").doUpdateSet(values))
     .execute();
+  await recordChange(
+    trx,
+    { date: day.date, action: "put", kind: day.kind, name: day.name, reason: day.reason, changedBy: actor },
+    now,
+  );
 }
 
-export async function deleteCalendarDay(trx: Transaction<Database>, date: string): Promise<boolean> {
+export async function deleteCalendarDay(
+  trx: Transaction<Database>,
+  date: string,
+  reason: string,
+  actor: string,
+  now: Date,
+): Promise<boolean> {
   const r = await trx.deleteFrom("calendar_days").where("day", "=", date).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  if (!Number(r.numDeletedRows)) return false;
+  await recordChange(trx, { date, action: "remove", kind: null, name: null, reason, changedBy: actor }, now);
+  return true;
 }
 
 /** Replaces a whole year's days, e.g. with the next State Council notice; the year counts as seeded. */
@@ -150,6 +219,18 @@ export async function replaceCalendarYear(
     .values({ year, source, seeded_at: now })
     .onConflict((oc) => oc.column("year").doUpdateSet({ source }))
     .execute();
+  await recordChange(
+    trx,
+    {
+      date: `${year}-01-01`,
+      action: "replace_year",
+      kind: null,
+      name: null,
+      reason: source,
+      changedBy: actor,
+    },
+    now,
+  );
 }
 
 const REFRESH_MS = 60_000;

@@ -383,6 +383,15 @@ export interface TickEvent {
 }
 
 /**
+ * Who a reminder is for: an execution order's clock (`execution:<orderId>`, see the execution module)
+ * reminds the department working that order; the ticket's clocks remind its agent, else its queue.
+ */
+function reminderOwner(clock: string, assigneeId: string | null, queue: string): Record<string, string> {
+  if (clock.startsWith("execution:")) return { executionOrderId: clock.slice("execution:".length) };
+  return assigneeId ? { userId: assigneeId } : { queue };
+}
+
+/**
  * Turns one tick's steps into changes of tickets and events. A level re-routes the ticket only when it
  * raises the ticket's level: two clocks breaking together escalate the ticket once, and a clock breaking
  * on a ticket already with the manager leaves it there (the breach is still recorded).
@@ -401,7 +410,7 @@ export function escalationEffects(
       events.push({
         ticketNo,
         type: "sla_reminder",
-        data: { ...base, owner: ticket.assigneeId ? { userId: ticket.assigneeId } : { queue: state.queue } },
+        data: { ...base, owner: reminderOwner(step.clock, ticket.assigneeId, state.queue) },
       });
     else if (step.kind === "breach") events.push({ ticketNo, type: "sla_breached", data: base });
     else if (step.level.level > state.level) {

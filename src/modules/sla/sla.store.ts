@@ -223,3 +223,54 @@ export async function countDueClocks(db: Executor, now: Date): Promise<number> {
   );
   return r.rows[0]?.n ?? 0;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// What the queue views and the metrics ask of the clocks. "Running" is neither stopped nor paused: a
+// paused clock has no deadline to miss until it runs again. Both questions are range scans of the
+// partial indexes of migration 0005 over running clocks, so they cost the clocks concerned, not the
+// open tickets.
+
+/** The running clocks of the named ticket row, for conditions inside a query on `tickets`. */
+const running = sql.raw("c.stopped_at is null and c.paused_since is null");
+
+/** A condition on `tickets`: the ticket has a running clock whose deadline has passed at `now`. */
+export function hasBrokenRunningClock(now: Date): RawBuilder<boolean> {
+  return sql<boolean>`ticket_no in (select c.ticket_no from sla_clocks c
+    where ${running} and c.due_at <= ${now.toISOString()})`;
+}
+
+/**
+ * A condition on `tickets`: a running clock is inside its reminder window at `now` (the pack's
+ * `reminderAtFraction` of its time used) and not yet past its deadline.
+ */
+export function hasClockDueSoon(now: Date): RawBuilder<boolean> {
+  return sql<boolean>`ticket_no in (select c.ticket_no from sla_clocks c
+    where ${running} and c.remind_at <= ${now.toISOString()} and c.due_at > ${now.toISOString()})`;
+}
+
+/** An ordering of `tickets` by the nearest deadline of their running clocks (for the few rows of a view). */
+export const nearestRunningDeadline = (): RawBuilder<Date | null> =>
+  sql<Date | null>`(select min(c.due_at) from sla_clocks c where c.ticket_no = tickets.ticket_no and ${running})`;
+
+/** A clock's kind: its name, without the id of what it times (`execution:<orderId>` → `execution`). */
+const kind = sql.raw("split_part(c.name, ':', 1)");
+
+/**
+ * Running clocks past their deadline and inside their reminder window, by kind of clock (for /metrics:
+ * one series per kind, never one per execution order).
+ */
+export async function countRunningClocks(
+  db: Executor,
+  now: Date,
+): Promise<{ name: string; breached: number; dueSoon: number }[]> {
+  const at = now.toISOString();
+  const [late, soon] = await Promise.all([
+    sql<{ name: string; n: number }>`select ${kind} as name, count(*)::int as n from sla_clocks c
+      where ${running} and c.due_at <= ${at} group by 1`.execute(db),
+    sql<{ name: string; n: number }>`select ${kind} as name, count(*)::int as n from sla_clocks c
+      where ${running} and c.remind_at <= ${at} and c.due_at > ${at} group by 1`.execute(db),
+  ]);
+  const names = new Set([...late.rows, ...soon.rows].map((r) => r.name));
+  const of = (rows: { name: string; n: number }[], name: string) => rows.find((r) => r.name === name)?.n ?? 0;
+  return [...names].map((name) => ({ name, breached: of(late.rows, name), dueSoon: of(soon.rows, name) }));
+}

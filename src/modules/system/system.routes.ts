@@ -5,6 +5,7 @@ import { ping } from "../../db/database.ts";
 import type { SystemClock } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import type { Metrics } from "../../platform/metrics.ts";
+import { countRunningClocks } from "../sla/sla.store.ts";
 
 /** Health, metrics, the OpenAPI document, and the test clock when (and only when) it is switched on. */
 export function systemRoutes(
@@ -54,12 +55,18 @@ export function systemRoutes(
       );
       metrics.openTickets.reset();
       for (const row of open.rows) metrics.openTickets.set({ queue: row.queue }, row.n);
-      const late = await sql<{ first: number; resolution: number }>`
-        select count(*) filter (where first_responded_at is null and first_response_due_at < ${now.toISOString()})::int as first,
-               count(*) filter (where resolved_at is null and resolution_due_at < ${now.toISOString()})::int as resolution
-        from tickets where status not in ('resolved','closed','not_applicable')`.execute(ctx.db);
-      metrics.breaches.set({ clock: "firstResponse" }, late.rows[0]?.first ?? 0);
-      metrics.breaches.set({ clock: "resolution" }, late.rows[0]?.resolution ?? 0);
+      // From the running clocks, as the queue's views count them; the two promises every ticket makes
+      // are always reported, the others (review, progress update…) once a clock of theirs runs.
+      metrics.breaches.reset();
+      metrics.dueSoon.reset();
+      for (const clock of ["firstResponse", "resolution"]) {
+        metrics.breaches.set({ clock }, 0);
+        metrics.dueSoon.set({ clock }, 0);
+      }
+      for (const row of await countRunningClocks(ctx.db, now)) {
+        metrics.breaches.set({ clock: row.name }, row.breached);
+        metrics.dueSoon.set({ clock: row.name }, row.dueSoon);
+      }
     } catch {
       // Metrics still answer with what the process knows when the database is away.
     }

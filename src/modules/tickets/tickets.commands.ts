@@ -3,6 +3,7 @@ import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, conflict, text } from "../../platform/errors.ts";
 import type { BusinessLine, Severity } from "../../policy-packs/schema.ts";
+import { afterStatusChange } from "../follow-up/follow-up.commands.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
 import { syncTicketClocks } from "../sla/sla.commands.ts";
 import type { SlaTrigger } from "../sla/sla.domain.ts";
@@ -222,6 +223,8 @@ export async function transitionTicket(
       { type: "status_changed", visibility: "customer", data: { from, to, ...(reason ? { reason } : {}) } },
       now,
     );
+    // Resolving schedules the survey, the return visit and the quiet-period close; reopening cancels them.
+    await afterStatusChange(trx, ctx, { ...t, ...patch } as TicketRow, to, now);
   });
 }
 

@@ -7,12 +7,20 @@ import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { type BusinessLine, CHANNELS, QUEUES, SEVERITIES } from "../../policy-packs/schema.ts";
 import { signedUrl } from "../attachments/attachments.routes.ts";
 import { listTicketAttachments } from "../attachments/attachments.store.ts";
-import { normalisePhone } from "../intake/intake.domain.ts";
-import { breachedClocks, type Clock, isBreached } from "../sla/sla.domain.ts";
+import { isBreached } from "../sla/sla.domain.ts";
 import { clocksOfTickets } from "../sla/sla.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { canSeeTicket, type Principal, ticketScope } from "../users/roles.ts";
-import { findUserByUsername, findUsersByIds } from "../users/users.store.ts";
+import { findUserByUsername } from "../users/users.store.ts";
+import { ticketOfCustomer } from "./customer-access.ts";
+import {
+  assigneesOf,
+  breachedOf,
+  QueueItem,
+  QueueItemProps,
+  queueItem,
+  queueItemBase,
+} from "./queue-item.ts";
 import {
   assignTicket,
   mergeTicket,
@@ -22,85 +30,15 @@ import {
   transitionTicket,
 } from "./tickets.commands.ts";
 import { STATUSES, type Status } from "./tickets.domain.ts";
-import { findTicket, listEvents, listTickets, type TicketRow } from "./tickets.store.ts";
+import { findTicket, listEvents, listTickets } from "./tickets.store.ts";
 import { timelineText } from "./timeline.ts";
 
 const lit = <V extends readonly string[]>(values: V) => T.Union(values.map((v) => T.Literal(v)));
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const TicketNoParams = T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,}$" }) });
 
-const QueueItem = T.Object({
-  ticketNo: T.String(),
-  status: T.String(),
-  businessLine: T.String(),
-  category: T.String(),
-  subType: T.Union([T.String(), T.Null()]),
-  severity: T.String(),
-  priority: T.Integer(),
-  urgent: T.Boolean(),
-  channel: T.String(),
-  queue: T.String(),
-  assignee: T.Union([T.Object({ username: T.String(), displayName: T.String() }), T.Null()]),
-  customerPhone: T.String({ description: "masked" }),
-  orderNo: T.String(),
-  merchantId: T.String(),
-  escalationLevel: T.Integer({ description: "0 agent, 1 supervisor, 2 operations manager" }),
-  breached: T.Array(T.String(), { description: "SLA clocks whose promise is broken now" }),
-  firstResponseDueAt: T.String(),
-  resolutionDueAt: T.String(),
-  createdAt: T.String(),
-});
-
 /** Roles that call customers back need the whole number; everyone else sees it masked. */
 const seesFullPhone = (p: Principal) => ["admin", "agent", "supervisor", "manager"].includes(p.role);
-
-async function assigneesOf(ctx: AppContext, rows: TicketRow[]) {
-  const ids = [...new Set(rows.map((r) => r.assignee_id).filter((x): x is string => !!x))];
-  const users = await findUsersByIds(ctx.db, ids);
-  return new Map(users.map((u) => [u.id, { username: u.username, displayName: u.display_name }]));
-}
-
-/** The promises broken now: from the ticket's SLA clocks, or its two deadlines when it has none. */
-function breachedOf(t: TicketRow, clocks: Clock[] | undefined, now: Date): string[] {
-  if (clocks?.length) return clocks.filter((c) => isBreached(c, now)).map((c) => c.name);
-  return breachedClocks(
-    {
-      firstResponseDueAt: t.first_response_due_at,
-      resolutionDueAt: t.resolution_due_at,
-      firstRespondedAt: t.first_responded_at,
-      resolvedAt: t.resolved_at,
-    },
-    now,
-  );
-}
-
-function queueItem(
-  t: TicketRow,
-  assignees: Map<string, { username: string; displayName: string }>,
-  breached: string[],
-) {
-  return {
-    ticketNo: t.ticket_no,
-    status: t.status,
-    businessLine: t.business_line,
-    category: t.category,
-    subType: t.sub_type,
-    severity: t.severity,
-    priority: t.priority,
-    urgent: t.urgent,
-    channel: t.channel,
-    queue: t.queue,
-    assignee: t.assignee_id ? (assignees.get(t.assignee_id) ?? null) : null,
-    customerPhone: maskPhone(t.customer_phone),
-    orderNo: t.order_no,
-    merchantId: t.merchant_id,
-    escalationLevel: t.escalation_level,
-    breached,
-    firstResponseDueAt: t.first_response_due_at.toISOString(),
-    resolutionDueAt: t.resolution_due_at.toISOString(),
-    createdAt: t.created_at.toISOString(),
-  };
-}
 
 const ticketNotFound = () => new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
 
@@ -123,7 +61,10 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
           view: T.Optional(
             T.Union(
               ["mine", "unassigned", "urgent", "due_soon", "breached", "escalated"].map((v) => T.Literal(v)),
-              { description: "escalated: the escalation queue (level 1 and above, open tickets)" },
+              {
+                description:
+                  "due_soon: a running SLA clock is inside its reminder window; breached: a running clock is past its deadline (paused clocks count for neither); escalated: level 1 and above. All open tickets only.",
+              },
             ),
           ),
           escalationLevel: T.Optional(
@@ -175,14 +116,18 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         queue: q.queue as string | undefined,
         assigneeId,
         ...ticketScope(p),
-        dueBefore: q.view === "due_soon" ? new Date(now.getTime() + 60 * 60_000) : undefined,
-        breachedAt: q.view === "breached" ? now : undefined,
+        clockDueSoonAt: q.view === "due_soon" ? now : undefined,
+        clockBrokenAt: q.view === "breached" ? now : undefined,
         minEscalationLevel: q.view === "escalated" ? 1 : undefined,
         escalationLevel: q.escalationLevel === undefined ? undefined : Number(q.escalationLevel),
         q: q.q as string | undefined,
         sort:
           (q.sort as "created_desc") ??
-          (q.view === "due_soon" ? "due_asc" : q.view === "escalated" ? "priority" : "created_desc"),
+          (q.view === "due_soon" || q.view === "breached"
+            ? "deadline_asc"
+            : q.view === "escalated"
+              ? "priority"
+              : "created_desc"),
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
       });
@@ -194,7 +139,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         ),
       ]);
       return {
-        items: result.items.map((t) => queueItem(t, assignees, breachedOf(t, clocks.get(t.ticket_no), now))),
+        items: result.items.map((t) => queueItem(t, assignees, clocks.get(t.ticket_no), now)),
         total: result.total,
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
@@ -212,7 +157,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         params: TicketNoParams,
         response: {
           200: T.Object({
-            ...QueueItem.properties,
+            ...QueueItemProps,
             customerPhone: T.String(),
             customerName: T.Union([T.String(), T.Null()]),
             region: T.String(),
@@ -291,7 +236,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const iso = (d: Date | null) => d?.toISOString() ?? null;
       const breached = breachedOf(t, clocks, now);
       return {
-        ...queueItem(t, assignees, breached),
+        ...queueItemBase(t, assignees, breached),
         customerPhone: seesFullPhone(p) ? t.customer_phone : maskPhone(t.customer_phone),
         customerName: t.customer_name,
         region: t.region,
@@ -371,9 +316,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const { ticketNo } = request.params as { ticketNo: string };
       const { phone } = request.query as { phone: string };
-      const t = await findTicket(ctx.db, ticketNo);
-      // A wrong phone and an unknown number answer alike: no way to probe whose ticket exists.
-      if (!t || t.customer_phone !== normalisePhone(phone)) throw ticketNotFound();
+      const t = await ticketOfCustomer(ctx, ticketNo, phone);
       const locale = localeOf(request);
       const pack = ctx.packs.get(t.business_line as BusinessLine);
       const [events, assignees] = await Promise.all([

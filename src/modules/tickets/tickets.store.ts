@@ -3,7 +3,12 @@ import type { Db } from "../../db/database.ts";
 import type { Database, TicketsTable } from "../../db/schema.ts";
 import { shanghaiDate } from "../../platform/clock.ts";
 import type { TicketDraft } from "../intake/intake.domain.ts";
-import { insertClocksOf } from "../sla/sla.store.ts";
+import {
+  hasBrokenRunningClock,
+  hasClockDueSoon,
+  insertClocksOf,
+  nearestRunningDeadline,
+} from "../sla/sla.store.ts";
 
 export type TicketRow = Selectable<TicketsTable>;
 
@@ -235,12 +240,15 @@ export interface QueueFilter {
   /** At least this escalation level (1: with a supervisor or above). */
   minEscalationLevel?: number;
   escalationLevel?: number;
-  dueBefore?: Date;
-  breachedAt?: Date;
+  /** A running clock is inside its reminder window at this instant (not yet broken). */
+  clockDueSoonAt?: Date;
+  /** A running clock's deadline has passed at this instant. */
+  clockBrokenAt?: Date;
   q?: string;
   limit: number;
   offset: number;
-  sort: "created_desc" | "created_asc" | "due_asc" | "priority";
+  /** deadline_asc: nearest running clock first (for the few rows of the due-soon and breached views). */
+  sort: "created_desc" | "created_asc" | "due_asc" | "priority" | "deadline_asc";
 }
 
 export async function listTickets(db: Db, f: QueueFilter) {
@@ -257,16 +265,10 @@ export async function listTickets(db: Db, f: QueueFilter) {
   if (f.riderId) q = q.where("rider_id", "=", f.riderId);
   if (f.minEscalationLevel !== undefined) q = q.where("escalation_level", ">=", f.minEscalationLevel);
   if (f.escalationLevel !== undefined) q = q.where("escalation_level", "=", f.escalationLevel);
-  if (f.dueBefore) q = q.where("resolution_due_at", "<=", f.dueBefore).where("resolved_at", "is", null);
-  if (f.breachedAt) {
-    const at = f.breachedAt;
-    q = q.where((eb) =>
-      eb.or([
-        eb.and([eb("first_responded_at", "is", null), eb("first_response_due_at", "<", at)]),
-        eb.and([eb("resolved_at", "is", null), eb("resolution_due_at", "<", at)]),
-      ]),
-    );
-  }
+  // Decided by the clocks, not the ticket's two deadline columns: paused clocks and the pack's other
+  // promises (review, progress update) count as the engine counts them.
+  if (f.clockDueSoonAt) q = q.where(hasClockDueSoon(f.clockDueSoonAt));
+  if (f.clockBrokenAt) q = q.where(hasBrokenRunningClock(f.clockBrokenAt));
   if (f.q) {
     const term = f.q.trim();
     const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -283,7 +285,9 @@ export async function listTickets(db: Db, f: QueueFilter) {
         ? rows.orderBy("resolution_due_at", "asc")
         : f.sort === "priority"
           ? rows.orderBy("priority", "asc").orderBy("created_at", "asc")
-          : rows.orderBy("created_at", "desc");
+          : f.sort === "deadline_asc"
+            ? rows.orderBy(nearestRunningDeadline(), "asc").orderBy("priority", "asc")
+            : rows.orderBy("created_at", "desc");
   const items = await rows.orderBy("ticket_no").limit(f.limit).offset(f.offset).execute();
   return { items, total: Number(total.n) };
 }

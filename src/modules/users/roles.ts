@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   "users.manage": ["admin"],
   "calendar.read": ["admin", "agent", "supervisor", "manager", "qa"],
   "calendar.manage": ["admin"],
+  "escalations.read": ["admin", "supervisor", "manager"],
   "remedies.read": ["admin", "agent", "supervisor", "manager", "qa"],
   "remedies.propose": ["admin", "agent", "supervisor", "manager"],
   "remedies.approve": ["admin", "supervisor", "manager"],
@@ -46,6 +47,11 @@ export const PERMISSIONS = {
   "ledger.manage": ["admin", "manager", "finance"],
   "knowledge.read": ["admin", "agent", "supervisor", "manager", "qa"],
   "knowledge.edit": ["admin"],
+  "notifications.read": ["admin", "agent", "supervisor", "manager", "qa"],
+  "notifications.manage": ["admin", "supervisor", "manager"],
+  "notifications.templates": ["admin"],
+  "incidents.read": ["admin", "supervisor", "manager"],
+  "incidents.manage": ["admin", "supervisor", "manager"],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

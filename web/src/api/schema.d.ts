@@ -665,7 +665,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("tickets.read" | "tickets.work" | "tickets.assign" | "tickets.register" | "orders.write" | "users.manage" | "calendar.read" | "calendar.manage" | "remedies.read" | "remedies.propose" | "remedies.approve" | "execution.read" | "execution.work" | "ledger.read" | "ledger.manage" | "knowledge.read" | "knowledge.edit")[];
+                        scopes: ("tickets.read" | "tickets.work" | "tickets.assign" | "tickets.register" | "orders.write" | "users.manage" | "calendar.read" | "calendar.manage" | "escalations.read" | "remedies.read" | "remedies.propose" | "remedies.approve" | "execution.read" | "execution.work" | "ledger.read" | "ledger.manage" | "knowledge.read" | "knowledge.edit" | "notifications.read" | "notifications.manage" | "notifications.templates" | "incidents.read" | "incidents.manage")[];
                     };
                 };
             };
@@ -1219,7 +1219,7 @@ export interface paths {
                     queue?: "customer_service" | "rider_logistics" | "merchant_verification" | "supervisor" | "manager";
                     /** @description a username, `me`, or `none` for unassigned */
                     assignee?: string;
-                    /** @description escalated: the escalation queue (level 1 and above, open tickets) */
+                    /** @description due_soon: a running SLA clock is inside its reminder window; breached: a running clock is past its deadline (paused clocks count for neither); escalated: level 1 and above. All open tickets only. */
                     view?: "mine" | "unassigned" | "urgent" | "due_soon" | "breached" | "escalated";
                     /** @description 0 agent, 1 supervisor, 2 operations manager */
                     escalationLevel?: number;
@@ -1267,6 +1267,21 @@ export interface paths {
                                 firstResponseDueAt: string;
                                 resolutionDueAt: string;
                                 createdAt: string;
+                                /** @description the ticket's SLA clocks, first response first */
+                                clocks: {
+                                    /** @description firstResponse, resolution, review, progressUpdate, execution:<orderId>… */
+                                    name: string;
+                                    state: "running" | "paused" | "stopped";
+                                    /** @description null while paused */
+                                    dueAt: string | null;
+                                    /** @description from then on the clock is due soon */
+                                    remindAt: string | null;
+                                    /** @description while paused: what is left */
+                                    remainingMs: number | null;
+                                    breached: boolean;
+                                    /** @description escalation levels this clock has fired */
+                                    level: number;
+                                }[];
                             }[];
                             total: number;
                             limit: number;
@@ -1405,6 +1420,8 @@ export interface paths {
                             shape: string;
                             size: string;
                         };
+                        /** @description The customer's e-mail address; notices of an e-mail request go there */
+                        email?: string;
                     };
                 };
             };
@@ -3799,6 +3816,8 @@ export interface paths {
                                 source: string;
                                 updatedBy: string | null;
                                 updatedAt: string;
+                                /** @description why an admin last changed the day */
+                                reason: string | null;
                             }[];
                             summary: {
                                 workdays: number;
@@ -3809,6 +3828,16 @@ export interface paths {
                             years: {
                                 year: number;
                                 source: string;
+                            }[];
+                            /** @description the admins' edits of this year, newest first */
+                            changes: {
+                                date: string;
+                                action: "put" | "remove" | "replace_year";
+                                kind: string | null;
+                                name: string | null;
+                                reason: string;
+                                changedBy: string;
+                                changedAt: string;
                             }[];
                             serviceHours: {
                                 businessLine: string;
@@ -3934,6 +3963,8 @@ export interface paths {
                         /** @description holiday: a day off (served with holiday hours); workday: an adjusted working day (调休上班) */
                         kind: "holiday" | "workday";
                         name: string;
+                        /** @description why the calendar changes (kept with who changed it) */
+                        reason: string;
                     };
                 };
             };
@@ -3953,6 +3984,8 @@ export interface paths {
                                 source: string;
                                 updatedBy: string | null;
                                 updatedAt: string;
+                                /** @description why an admin last changed the day */
+                                reason: string | null;
                             };
                             movedClocks: number;
                         };
@@ -4040,7 +4073,10 @@ export interface paths {
         /** Remove a day's entry: the weekday rule applies to it again (admin) */
         delete: {
             parameters: {
-                query?: never;
+                query: {
+                    /** @description why the calendar changes (kept with who changed it) */
+                    reason: string;
+                };
                 header?: never;
                 path: {
                     date: string;
@@ -4268,6 +4304,162 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open escalated tickets (level 1 supervisor, 2 operations manager), most urgent first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only this level; else 1 and up */
+                    level?: number;
+                    businessLine?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                ticketNo: string;
+                                status: string;
+                                businessLine: string;
+                                category: string;
+                                subType: string | null;
+                                severity: string;
+                                priority: number;
+                                urgent: boolean;
+                                channel: string;
+                                queue: string;
+                                assignee: {
+                                    username: string;
+                                    displayName: string;
+                                } | null;
+                                /** @description masked */
+                                customerPhone: string;
+                                orderNo: string;
+                                merchantId: string;
+                                /** @description 0 agent, 1 supervisor, 2 operations manager */
+                                escalationLevel: number;
+                                /** @description SLA clocks whose promise is broken now */
+                                breached: string[];
+                                firstResponseDueAt: string;
+                                resolutionDueAt: string;
+                                createdAt: string;
+                                /** @description the ticket's SLA clocks, first response first */
+                                clocks: {
+                                    /** @description firstResponse, resolution, review, progressUpdate, execution:<orderId>… */
+                                    name: string;
+                                    state: "running" | "paused" | "stopped";
+                                    /** @description null while paused */
+                                    dueAt: string | null;
+                                    /** @description from then on the clock is due soon */
+                                    remindAt: string | null;
+                                    /** @description while paused: what is left */
+                                    remainingMs: number | null;
+                                    breached: boolean;
+                                    /** @description escalation levels this clock has fired */
+                                    level: number;
+                                }[];
+                                /** @description every level the ticket went through, oldest first */
+                                escalations: {
+                                    at: string;
+                                    level: number;
+                                    /** @description the clock whose broken promise raised the level */
+                                    clock: string;
+                                    /** @description who the level goes to: supervisor, manager */
+                                    role: string | null;
+                                    /** @description the deadline that was missed */
+                                    dueAt: string | null;
+                                }[];
+                            }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7871,19 +8063,43 @@ export interface paths {
                                 batchIncident: {
                                     count: number;
                                     windowHours: number;
+                                    families?: {
+                                        code: string;
+                                        labels: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        match: string[];
+                                    }[];
+                                    volumeSpike?: {
+                                        baselineDays: number;
+                                        factor: number;
+                                        minCount: number;
+                                    };
                                 };
                                 merchantTalkComplaintRate: number;
                                 lowSatisfactionScore: number;
                             };
                             followUp: {
                                 surveyWithinHours: number;
+                                surveyDelayMinutes?: number;
+                                surveyValidDays?: number;
                                 returnVisitDays: {
                                     min: number;
                                     max: number;
                                 };
+                                returnVisitSamplePercent?: number;
+                                autoCloseDays?: number;
                             };
                             retention: {
                                 months: number;
+                            };
+                            notifications?: {
+                                quietHours?: {
+                                    start: string;
+                                    end: string;
+                                };
+                                smsWhenPhoneKnown: boolean;
                             };
                         };
                     };
@@ -8377,6 +8593,3511 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketNo}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's in-app messages (站内信) of a ticket (ticket number + phone) */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: never;
+                path: {
+                    ticketNo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                subject: string | null;
+                                body: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketNo}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every notice of a ticket, to the customer and to staff, with its delivery (recipients masked) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticketNo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                ticketNo: string;
+                                kind: string;
+                                audience: string;
+                                channel: string;
+                                /** @description masked: phone 138****8000, e-mail a***@example.com */
+                                recipient: string;
+                                subject: string | null;
+                                body: string;
+                                /** @description pending | sent | dead */
+                                status: string;
+                                urgent: boolean;
+                                provider: string | null;
+                                providerRef: string | null;
+                                attempts: number;
+                                maxAttempts: number;
+                                nextAttemptAt: string | null;
+                                /** @description set when the quiet hours held the notice until morning */
+                                heldUntil: string | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                sentAt: string | null;
+                                deadAt: string | null;
+                                retriedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices given up after their retries (newest first; page with `before` = the last id) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                ticketNo: string;
+                                kind: string;
+                                audience: string;
+                                channel: string;
+                                /** @description masked: phone 138****8000, e-mail a***@example.com */
+                                recipient: string;
+                                subject: string | null;
+                                body: string;
+                                /** @description pending | sent | dead */
+                                status: string;
+                                urgent: boolean;
+                                provider: string | null;
+                                providerRef: string | null;
+                                attempts: number;
+                                maxAttempts: number;
+                                nextAttemptAt: string | null;
+                                /** @description set when the quiet hours held the notice until morning */
+                                heldUntil: string | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                sentAt: string | null;
+                                deadAt: string | null;
+                                retriedBy: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a dead-lettered notice again, with fresh attempts (quiet hours still apply) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            ticketNo: string;
+                            kind: string;
+                            audience: string;
+                            channel: string;
+                            /** @description masked: phone 138****8000, e-mail a***@example.com */
+                            recipient: string;
+                            subject: string | null;
+                            body: string;
+                            /** @description pending | sent | dead */
+                            status: string;
+                            urgent: boolean;
+                            provider: string | null;
+                            providerRef: string | null;
+                            attempts: number;
+                            maxAttempts: number;
+                            nextAttemptAt: string | null;
+                            /** @description set when the quiet hours held the notice until morning */
+                            heldUntil: string | null;
+                            lastError: string | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            deadAt: string | null;
+                            retriedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template in force for every kind of notice, for one business line, channel and locale */
+        get: {
+            parameters: {
+                query?: {
+                    businessLine?: "*" | "food_delivery" | "fresh_food" | "b2b_food_supply" | "ecommerce";
+                    channel?: "*" | "in_app" | "email" | "sms" | "wechat";
+                    locale?: "zh-CN" | "en";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                businessLine: string;
+                                channel: string;
+                                locale: string;
+                                kind: string;
+                                subject: string | null;
+                                body: string;
+                                source: "custom" | "shipped";
+                                from: {
+                                    businessLine: string;
+                                    channel: string;
+                                };
+                                variables: string[];
+                                version: number | null;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-templates/{businessLine}/{channel}/{locale}/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template (`*` for every business line or every channel) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessLine: "*" | "food_delivery" | "fresh_food" | "b2b_food_supply" | "ecommerce";
+                    channel: "*" | "in_app" | "email" | "sms" | "wechat";
+                    locale: "zh-CN" | "en";
+                    kind: "received" | "status_changed" | "reply" | "remedy_decided" | "refund_paid" | "execution_done" | "survey_invited" | "result_feedback" | "assigned" | "sla_reminder" | "escalated";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            businessLine: string;
+                            channel: string;
+                            locale: string;
+                            kind: string;
+                            subject: string | null;
+                            body: string;
+                            source: "custom" | "shipped";
+                            from: {
+                                businessLine: string;
+                                channel: string;
+                            };
+                            variables: string[];
+                            version: number | null;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Save a template; every {{variable}} must be one the kind offers, e-mail subjects carry {{ticketNo}} */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessLine: "*" | "food_delivery" | "fresh_food" | "b2b_food_supply" | "ecommerce";
+                    channel: "*" | "in_app" | "email" | "sms" | "wechat";
+                    locale: "zh-CN" | "en";
+                    kind: "received" | "status_changed" | "reply" | "remedy_decided" | "refund_paid" | "execution_done" | "survey_invited" | "result_feedback" | "assigned" | "sla_reminder" | "escalated";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject?: string | null;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            businessLine: string;
+                            channel: string;
+                            locale: string;
+                            kind: string;
+                            subject: string | null;
+                            body: string;
+                            source: "custom" | "shipped";
+                            from: {
+                                businessLine: string;
+                                channel: string;
+                            };
+                            variables: string[];
+                            version: number | null;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The survey behind a signed link: the ticket and what was done (404 bad link, 410 expired) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticketNo: string;
+                            businessLine: string;
+                            /** @description what was done, in the customer's words (result feedback) */
+                            done: string[];
+                            expiresAt: string;
+                            answeredAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Answer the survey once (409 when answered, 410 when expired, 404 for a bad link)
+         * @description A score at or below the pack's `thresholds.lowSatisfactionScore`, or `resolved: false`, reopens the ticket to the supervisors' queue as a second round (event `second_round` with the customer's words). A better score with `resolved: true` closes a resolved ticket, recording its handling time.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description overall satisfaction, 1 (very unhappy) to 5 (very happy) */
+                        score: number;
+                        /** @description whether the problem is solved */
+                        resolved: boolean;
+                        text?: string;
+                        dimensions: {
+                            /** @description how quickly it was handled */
+                            efficiency: number;
+                            /** @description how well the remedy fits the problem */
+                            resolution: number;
+                            /** @description how the staff treated you */
+                            attitude: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticketNo: string;
+                            secondRound: boolean;
+                            ticketStatus: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketNo}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer confirms the resolved ticket is solved (ticket number + phone); it closes
+         * @description Records the handling time (receipt to resolution, minutes) on the ticket and its event. 404 alike for a wrong phone or an unknown ticket; 409 TICKET_NOT_RESOLVED before resolution.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticketNo: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticketNo: string;
+                            status: string;
+                            handlingMinutes: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/return-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return-visit tasks (回访): `status=due` is the list to call, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "due" | "done" | "cancelled";
+                    businessLine?: "food_delivery" | "fresh_food" | "b2b_food_supply" | "ecommerce";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                ticketNo: string;
+                                businessLine: string;
+                                /** @description complex | repeat_customer | sampled */
+                                reason: string;
+                                /** @description due | done | cancelled */
+                                status: string;
+                                dueAt: string;
+                                /** @description when the pack wants the call made by */
+                                deadlineAt: string;
+                                resolvedAt: string;
+                                outcome: string | null;
+                                note: string | null;
+                                visitedBy: string | null;
+                                visitedAt: string | null;
+                                category: string;
+                                severity: string;
+                                ticketStatus: string;
+                                customerPhone: string;
+                                customerName: string | null;
+                                orderNo: string;
+                                secondRounds: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/return-visits/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the outcome of the call; problem_returned (note required) reopens the ticket */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        outcome: "satisfied" | "problem_returned" | "unreachable";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            ticketNo: string;
+                            businessLine: string;
+                            /** @description complex | repeat_customer | sampled */
+                            reason: string;
+                            /** @description due | done | cancelled */
+                            status: string;
+                            dueAt: string;
+                            /** @description when the pack wants the call made by */
+                            deadlineAt: string;
+                            resolvedAt: string;
+                            outcome: string | null;
+                            note: string | null;
+                            visitedBy: string | null;
+                            visitedAt: string | null;
+                            ticketStatus: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents, newest first (batch complaints and food-safety emergencies) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "closed";
+                    kind?: "batch" | "emergency";
+                    businessLine?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                            }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident with its linked tickets (phones masked), timeline and order-system calls */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "batch" | "emergency";
+                            status: "open" | "closed";
+                            businessLine: string;
+                            key: {
+                                region?: string;
+                                productId?: string;
+                                batchNo?: string;
+                                merchantId?: string;
+                            };
+                            ticketNos: string[];
+                            openedAt: string;
+                            /** @description the complaint family counted (batch incidents) */
+                            family: string | null;
+                            /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                            dimension: string | null;
+                            reason: string | null;
+                            closedAt: string | null;
+                            findings: string | null;
+                            /** @description when the next public progress is due */
+                            progressDueAt: string | null;
+                            tickets: {
+                                ticketNo: string;
+                                status: string;
+                                category: string;
+                                subType: string | null;
+                                severity: string;
+                                region: string;
+                                merchantId: string;
+                                orderNo: string;
+                                /** @description masked */
+                                customerPhone: string;
+                                createdAt: string;
+                                linkedAt: string;
+                            }[];
+                            timeline: {
+                                at: string;
+                                type: string;
+                                actor: string;
+                                actorRole: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            orderSystemCalls: {
+                                id: string;
+                                action: string;
+                                status: string;
+                                attempts: number;
+                                lastError: string | null;
+                                sentAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/emergency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Food-safety emergency: suspends the merchant (signed webhook, once), sends medical guidance to the customers, starts the 24 h progress promise */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        merchantId: string;
+                        ticketNos: string[];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "batch" | "emergency";
+                            status: "open" | "closed";
+                            businessLine: string;
+                            key: {
+                                region?: string;
+                                productId?: string;
+                                batchNo?: string;
+                                merchantId?: string;
+                            };
+                            ticketNos: string[];
+                            openedAt: string;
+                            /** @description the complaint family counted (batch incidents) */
+                            family: string | null;
+                            /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                            dimension: string | null;
+                            reason: string | null;
+                            closedAt: string | null;
+                            findings: string | null;
+                            /** @description when the next public progress is due */
+                            progressDueAt: string | null;
+                            tickets: {
+                                ticketNo: string;
+                                status: string;
+                                category: string;
+                                subType: string | null;
+                                severity: string;
+                                region: string;
+                                merchantId: string;
+                                orderNo: string;
+                                /** @description masked */
+                                customerPhone: string;
+                                createdAt: string;
+                                linkedAt: string;
+                            }[];
+                            timeline: {
+                                at: string;
+                                type: string;
+                                actor: string;
+                                actorRole: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            orderSystemCalls: {
+                                id: string;
+                                action: string;
+                                status: string;
+                                attempts: number;
+                                lastError: string | null;
+                                sentAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "batch" | "emergency";
+                            status: "open" | "closed";
+                            businessLine: string;
+                            key: {
+                                region?: string;
+                                productId?: string;
+                                batchNo?: string;
+                                merchantId?: string;
+                            };
+                            ticketNos: string[];
+                            openedAt: string;
+                            /** @description the complaint family counted (batch incidents) */
+                            family: string | null;
+                            /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                            dimension: string | null;
+                            reason: string | null;
+                            closedAt: string | null;
+                            findings: string | null;
+                            /** @description when the next public progress is due */
+                            progressDueAt: string | null;
+                            tickets: {
+                                ticketNo: string;
+                                status: string;
+                                category: string;
+                                subType: string | null;
+                                severity: string;
+                                region: string;
+                                merchantId: string;
+                                orderNo: string;
+                                /** @description masked */
+                                customerPhone: string;
+                                createdAt: string;
+                                linkedAt: string;
+                            }[];
+                            timeline: {
+                                at: string;
+                                type: string;
+                                actor: string;
+                                actorRole: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            orderSystemCalls: {
+                                id: string;
+                                action: string;
+                                status: string;
+                                attempts: number;
+                                lastError: string | null;
+                                sentAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notify-team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Notify the joint investigation team (customer service, production, QA, logistics) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/sampling-task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a sampling task for the batch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batchNo?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/suspend-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend the batch's sales: a signed webhook to the order system, sent once however often asked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batchNo?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/public-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft the public notice from the template, with the expected timeline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expectedHours?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/extra-compensation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extra compensation for every linked ticket through the remedies ledger (once per ticket; default: the order's price again) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amountFen?: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish progress; the next is due 24 hours later */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the incident with its findings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        findings: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incident: {
+                                id: string;
+                                kind: "batch" | "emergency";
+                                status: "open" | "closed";
+                                businessLine: string;
+                                key: {
+                                    region?: string;
+                                    productId?: string;
+                                    batchNo?: string;
+                                    merchantId?: string;
+                                };
+                                ticketNos: string[];
+                                openedAt: string;
+                                /** @description the complaint family counted (batch incidents) */
+                                family: string | null;
+                                /** @description the window that opened it: batch, product (in a region), merchant, volume_spike */
+                                dimension: string | null;
+                                reason: string | null;
+                                closedAt: string | null;
+                                findings: string | null;
+                                /** @description when the next public progress is due */
+                                progressDueAt: string | null;
+                                tickets: {
+                                    ticketNo: string;
+                                    status: string;
+                                    category: string;
+                                    subType: string | null;
+                                    severity: string;
+                                    region: string;
+                                    merchantId: string;
+                                    orderNo: string;
+                                    /** @description masked */
+                                    customerPhone: string;
+                                    createdAt: string;
+                                    linkedAt: string;
+                                }[];
+                                timeline: {
+                                    at: string;
+                                    type: string;
+                                    actor: string;
+                                    actorRole: string;
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                orderSystemCalls: {
+                                    id: string;
+                                    action: string;
+                                    status: string;
+                                    attempts: number;
+                                    lastError: string | null;
+                                    sentAt: string | null;
+                                }[];
+                            };
+                            result: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

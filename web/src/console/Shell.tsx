@@ -1,9 +1,13 @@
 import {
   AppstoreOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   DownOutlined,
   LogoutOutlined,
+  NotificationOutlined,
+  PhoneOutlined,
   ProfileOutlined,
+  RiseOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   TranslationOutlined,
@@ -13,13 +17,19 @@ import type { ReactNode } from "react";
 import { roleLabel } from "../i18n/labels.ts";
 import { useLocale } from "../i18n/locale.tsx";
 import { Link, navigate, useLocation } from "../shared/router.tsx";
+import { incidentsMenu } from "./incidents/menu.tsx";
+import { word } from "./notifications/words.ts";
+import { remedyMenu } from "./remedies/menu.tsx";
+import { useWords } from "./remedies/words.ts";
 import { can, logOut, useSession } from "./session.ts";
+import { slaText } from "./sla/messages.ts";
 
 /** The frame around every console page: a menu of what the role may open, who is logged in, language. */
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession()!;
   const { locale, setLocale, t } = useLocale();
   const { pathname } = useLocation();
+  const w = useWords();
 
   const items = [
     {
@@ -32,6 +42,35 @@ export function Shell({ children }: { children: ReactNode }) {
       icon: <BarChartOutlined />,
       label: <Link to="/console/overview">{t("menuOverview")}</Link>,
     },
+    ...remedyMenu(session, w),
+    ...(can(session, "tickets.work")
+      ? [
+          {
+            key: "/console/return-visits",
+            icon: <PhoneOutlined />,
+            label: <Link to="/console/return-visits">{t("menuReturnVisits")}</Link>,
+          },
+        ]
+      : []),
+    ...(can(session, "escalations.read")
+      ? [
+          {
+            key: "/console/escalations",
+            icon: <RiseOutlined />,
+            label: <Link to="/console/escalations">{slaText(locale)("escalations")}</Link>,
+          },
+        ]
+      : []),
+    ...incidentsMenu(session, locale),
+    ...(can(session, "notifications.manage")
+      ? [
+          {
+            key: "/console/admin/notifications",
+            icon: <NotificationOutlined />,
+            label: <Link to="/console/admin/notifications">{word("menu", locale)}</Link>,
+          },
+        ]
+      : []),
     ...(can(session, "users.manage")
       ? [
           {
@@ -49,12 +88,25 @@ export function Shell({ children }: { children: ReactNode }) {
                 icon: <SafetyCertificateOutlined />,
                 label: <Link to="/console/admin/policies">{t("menuPolicies")}</Link>,
               },
+              ...(can(session, "calendar.manage")
+                ? [
+                    {
+                      key: "/console/admin/calendar",
+                      icon: <CalendarOutlined />,
+                      label: <Link to="/console/admin/calendar">{slaText(locale)("calendar")}</Link>,
+                    },
+                  ]
+                : []),
             ],
           },
         ]
       : []),
   ];
   const selected = pathname.startsWith("/console/tickets") ? "/console/tickets" : pathname;
+  // Warehouse and finance users have no ticket queue: their menu starts at the execution board.
+  const shown = can(session, "tickets.read")
+    ? items
+    : items.filter((i) => i.key !== "/console/tickets" && i.key !== "/console/overview");
 
   return (
     <Layout className="console-layout">
@@ -72,7 +124,7 @@ export function Shell({ children }: { children: ReactNode }) {
           mode="inline"
           selectedKeys={[selected]}
           defaultOpenKeys={["admin"]}
-          items={items}
+          items={shown}
           aria-label={t("console")}
         />
       </Layout.Sider>

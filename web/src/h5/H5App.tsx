@@ -4,6 +4,7 @@ import { useLocale } from "../i18n/locale.tsx";
 import { match, useLocation } from "../shared/router.tsx";
 import { ProgressLookup, ProgressPage } from "./ProgressPage.tsx";
 import { RequestForm } from "./RequestForm.tsx";
+import { SurveyPage } from "./SurveyPage.tsx";
 import "./h5.css";
 
 /** The customer's pages, opened from the app, a WeChat menu or an SMS link: phone-sized first. */
@@ -45,6 +46,8 @@ export default function H5App() {
   if (pathname === "/h5/progress") return <ProgressLookup />;
   const progress = match("/h5/progress/:ticketNo", pathname);
   if (progress) return <ProgressPage key={progress.ticketNo} ticketNo={progress.ticketNo!} />;
+  const survey = match("/h5/survey/:token", pathname);
+  if (survey) return <SurveyPage key={survey.token} token={survey.token!} />;
   return (
     <H5Frame title={t("appName")}>
       <div className="h5-card">

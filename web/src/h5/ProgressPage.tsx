@@ -9,6 +9,8 @@ import { navigate } from "../shared/router.tsx";
 import { useAsync } from "../shared/useAsync.ts";
 import { rememberedPhone, rememberPhone } from "./Acknowledgement.tsx";
 import { H5Frame } from "./H5App.tsx";
+import { Messages } from "./Messages.tsx";
+import { ResolvedActions } from "./ResolvedActions.tsx";
 
 const TICKET_NO = /^[A-Z]{2}\d{8,}$/;
 
@@ -157,6 +159,13 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
               <dd>{formatTime(p.expectedCompletionAt, locale)}</dd>
             </dl>
           </section>
+          <ResolvedActions
+            ticketNo={ticketNo}
+            phone={phone}
+            status={p.status}
+            timeline={p.timeline}
+            onChanged={() => progress.reload(true)}
+          />
           <section className="h5-card" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t("timeline")}</h2>
             <div data-testid="progress-timeline">
@@ -174,6 +183,7 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
               />
             </div>
           </section>
+          <Messages ticketNo={ticketNo} phone={phone} version={p.timeline.length} />
         </>
       )}
     </H5Frame>

@@ -73,6 +73,8 @@ const ROLE: Table = {
   qa: ["质检", "Quality"],
   merchant: ["商家", "Merchant"],
   rider: ["骑手", "Rider"],
+  warehouse: ["仓库", "Warehouse"],
+  finance: ["财务", "Finance"],
   integration: ["集成", "Integration"],
 };
 

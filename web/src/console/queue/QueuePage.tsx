@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Card, Empty, Segmented, Table, Tag } from "antd";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import type { MessageKey } from "../../i18n/zh-CN.ts";
@@ -7,6 +7,7 @@ import { useStaffLive } from "../../shared/live.ts";
 import { useAllPacks } from "../../shared/packs.ts";
 import { navigate, useLocation } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
+import { useDebounced } from "../../shared/useDebounced.ts";
 import { can, useSession } from "../session.ts";
 import { type QueueItem, queueColumns, sortFrom } from "./columns.tsx";
 import { QueueFilters } from "./QueueFilters.tsx";
@@ -31,25 +32,12 @@ const VIEW_LABELS: Record<View, MessageKey> = {
   escalated: "viewEscalated",
 };
 
-/** Re-reading on every event would flood the server in a busy hour; one read per burst is enough. */
-function useDebounced(fn: () => void, ms: number) {
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const latest = useRef(fn);
-  latest.current = fn;
-  useEffect(() => () => clearTimeout(timer.current), []);
-  return useCallback(() => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => latest.current(), ms);
-  }, [ms]);
-}
-
 export function QueuePage() {
   const { locale, t } = useLocale();
   const session = useSession();
   const { search } = useLocation();
   const state = readQueueState(search);
   const packs = useAllPacks();
-  const [now, setNow] = useState(Date.now);
   const [updatedAt, setUpdatedAt] = useState<number>();
 
   const views = useMemo(
@@ -60,16 +48,9 @@ export function QueuePage() {
   const list = useAsync((signal) => api.get("/api/v1/tickets", { query, signal }), [JSON.stringify(query)]);
   const counts = useViewCounts(views);
 
-  // Countdowns tick without a request.
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
-
   const refreshQuietly = useDebounced(() => {
     list.reload(true);
     counts.reload(true);
-    setNow(Date.now());
     setUpdatedAt(Date.now());
   }, 400);
   const live = useStaffLive((change) => {
@@ -79,7 +60,8 @@ export function QueuePage() {
   const update = (patch: Partial<QueueState>, push = false) =>
     navigate(queueHref({ ...state, page: 1, ...patch }), { replace: !push });
 
-  const columns = queueColumns({ t, locale, packs: packs.data, sort: state.sort, now });
+  // Countdowns tick by themselves (sla/useNow), without a request or a re-render of the table.
+  const columns = queueColumns({ t, locale, packs: packs.data, sort: state.sort });
 
   return (
     <Card

@@ -1,4 +1,4 @@
-import { Space, Tag, Tooltip } from "antd";
+import { Space, Tag } from "antd";
 import type { ColumnsType, SortOrder } from "antd/es/table/interface";
 import type { Answer } from "../../api/client.ts";
 import {
@@ -9,9 +9,11 @@ import {
   statusLabel,
 } from "../../i18n/labels.ts";
 import type { Locale, Translate } from "../../i18n/locale.tsx";
-import { dueText, formatTime } from "../../shared/format.ts";
+import { formatTime } from "../../shared/format.ts";
 import { categoryLabel, type PublicPack, subTypeLabel } from "../../shared/packs.ts";
 import { Link } from "../../shared/router.tsx";
+import { NearestDeadline } from "../sla/Countdown.tsx";
+import { slaText } from "../sla/messages.ts";
 import type { Sort } from "./queue-query.ts";
 
 export type QueueItem = Answer<"get", "/api/v1/tickets">["items"][number];
@@ -40,9 +42,8 @@ export function queueColumns(opts: {
   locale: Locale;
   packs: Map<string, PublicPack> | undefined;
   sort: Sort | undefined;
-  now: number;
 }): ColumnsType<QueueItem> {
-  const { t, locale, packs, sort, now } = opts;
+  const { t, locale, packs, sort } = opts;
   return [
     {
       title: t("colTicket"),
@@ -121,22 +122,14 @@ export function queueColumns(opts: {
         row.assignee?.displayName ?? <span style={{ color: "#bfbfbf" }}>{t("unassigned")}</span>,
     },
     {
-      title: t("colDue"),
+      title: slaText(locale)("slaClocks"),
       dataIndex: "resolutionDueAt",
-      width: 124,
+      width: 150,
       sorter: true,
       sortDirections: ["ascend"],
       sortOrder: sortOrderOf(sort, "resolutionDueAt"),
-      render: (due: string, row) => {
-        if (["resolved", "closed", "not_applicable"].includes(row.status)) return "—";
-        const d = dueText(due, now, t);
-        const soon = !d.overdue && new Date(due).getTime() - now < 60 * 60_000;
-        return (
-          <Tooltip title={formatTime(due, locale)}>
-            <span className={d.overdue ? "due-overdue" : soon ? "due-soon" : undefined}>{d.text}</span>
-          </Tooltip>
-        );
-      },
+      // The nearest running deadline of the ticket's clocks, counting down live (see ../sla).
+      render: (_: string, row) => <NearestDeadline clocks={row.clocks} />,
     },
     {
       title: t("colCreated"),

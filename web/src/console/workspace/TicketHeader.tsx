@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
-import { Card, Descriptions, Space, Tag } from "antd";
+import { Card, Descriptions, Tag } from "antd";
 import type { ReactNode } from "react";
 import {
   channelLabel,
@@ -10,44 +10,21 @@ import {
   statusLabel,
 } from "../../i18n/labels.ts";
 import { useLocale } from "../../i18n/locale.tsx";
-import { dueText, formatTime } from "../../shared/format.ts";
+import { formatTime } from "../../shared/format.ts";
 import { categoryLabel, type PublicPack, subTypeLabel } from "../../shared/packs.ts";
 import { Link } from "../../shared/router.tsx";
+import { slaText } from "../sla/messages.ts";
+import { SlaClocks } from "../sla/SlaClocks.tsx";
 import type { Ticket } from "./types.ts";
-
-function Due({
-  at,
-  done,
-  breached,
-  now,
-}: {
-  at: string;
-  done: string | null;
-  breached: boolean;
-  now: number;
-}) {
-  const { locale, t } = useLocale();
-  if (done) return <span>{`${t("responded")} ${formatTime(done, locale)}`}</span>;
-  const d = dueText(at, now, t);
-  return (
-    <Space size={4}>
-      <span>{formatTime(at, locale)}</span>
-      <span className={d.overdue ? "due-overdue" : undefined}>({d.text})</span>
-      {breached && <Tag color="red">{t("breached")}</Tag>}
-    </Space>
-  );
-}
 
 /** Who, what, how bad and how late: the facts an agent checks before anything else. */
 export function TicketHeader({
   ticket,
   pack,
-  now,
   actions,
 }: {
   ticket: Ticket;
   pack: PublicPack | undefined;
-  now: number;
   actions: ReactNode;
 }) {
   const { locale, t } = useLocale();
@@ -99,28 +76,11 @@ export function TicketHeader({
           },
           { key: "created", label: t("colCreated"), children: formatTime(ticket.createdAt, locale, true) },
           {
-            key: "first",
-            label: t("firstResponseDue"),
-            children: (
-              <Due
-                at={ticket.sla.firstResponseDueAt}
-                done={ticket.sla.firstRespondedAt}
-                breached={ticket.sla.breached.includes("firstResponse")}
-                now={now}
-              />
-            ),
-          },
-          {
-            key: "resolution",
-            label: t("resolutionDue"),
-            children: (
-              <Due
-                at={ticket.sla.resolutionDueAt}
-                done={ticket.sla.resolvedAt}
-                breached={ticket.sla.breached.includes("resolution")}
-                now={now}
-              />
-            ),
+            // Every clock (first response, resolution, progress update…) counting down live.
+            key: "sla",
+            label: slaText(locale)("slaClocks"),
+            span: "filled",
+            children: <SlaClocks clocks={ticket.sla.clocks} />,
           },
         ]}
       />

@@ -1,11 +1,12 @@
 import { Alert, Button, Card, Col, Descriptions, Result, Row, Skeleton } from "antd";
-import { useEffect, useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { formatTime } from "../../shared/format.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
+import { NotificationLog } from "../notifications/NotificationLog.tsx";
+import { RemedyPanels } from "../remedies/RemedyPanels.tsx";
 import { can, useSession } from "../session.ts";
 import { Actions } from "./Actions.tsx";
 import { EventTimeline } from "./EventTimeline.tsx";
@@ -28,16 +29,10 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
   );
   const ticket = detail.data;
   const pack = usePack(ticket?.businessLine);
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
 
   useStaffLive((change) => {
     if (change.ticketNo === ticketNo || change.ticketNo === "*") {
       detail.reload(true);
-      setNow(Date.now());
     }
   });
 
@@ -60,7 +55,6 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
 
   const refresh = () => {
     detail.reload(true);
-    setNow(Date.now());
   };
   const foreignObject = ticket.details.foreignObject as Record<string, string> | undefined;
   return (
@@ -68,7 +62,6 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
       <TicketHeader
         ticket={ticket}
         pack={pack.data}
-        now={now}
         actions={<Actions ticket={ticket} session={session} pack={pack.data} onDone={refresh} />}
       />
       <Row gutter={16}>
@@ -111,7 +104,9 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
           ) : (
             <Alert type="info" showIcon title={t("readOnly")} style={{ marginBottom: 16 }} />
           )}
+          <RemedyPanels ticket={ticket} session={session} onChanged={refresh} />
           <EventTimeline events={ticket.events} pack={pack.data} />
+          <NotificationLog ticketNo={ticketNo} />
         </Col>
       </Row>
     </div>

@@ -1,0 +1,163 @@
+import type { AppContext } from "../../platform/context.ts";
+import { type Poller, serialPoller } from "../../platform/jobs.ts";
+import { errorText, PermanentFailure } from "../notifications/channels/channel.ts";
+import { postSigned } from "../notifications/channels/signed-http.ts";
+import { escalationUpdate, eventsInsert } from "../tickets/tickets.store.ts";
+import { DETECTOR_BATCH, detectBatch, SYSTEM } from "./detector.ts";
+import {
+  addIncidentEvent,
+  claimDueCalls,
+  claimOverdueProgress,
+  incidentTicketNos,
+  pruneSignals,
+  recordCall,
+  updateIncident,
+} from "./incidents.store.ts";
+
+/**
+ * The incidents module's pollers: the batch detector (an outbox consumer, see detector.ts), the sender
+ * of signed calls to the order system, and the watch over emergencies' 24-hour progress promise.
+ */
+
+const CALL_BATCH = 20;
+/** Longer than any call may take: a call claimed by a process that died is tried again after it. */
+const CALL_LEASE_SECONDS = 60;
+const CALL_MAX_ATTEMPTS = 10;
+const CALL_RETRY_BASE_SECONDS = 15;
+/** Signals are kept this long: longer than any pack's window. */
+const SIGNAL_DAYS = 8;
+
+/**
+ * One batch of due calls to the order system. Each is sent outside any transaction (a slow order system
+ * holds no lock) with the call's id as `Idempotency-Key`, so the order system drops a repeat of a call we
+ * retried after losing its answer; a sent call is never sent again.
+ */
+export async function sendOrderSystemCalls(
+  ctx: AppContext,
+  log: (line: string) => void,
+  now: Date,
+  limit = CALL_BATCH,
+): Promise<number> {
+  const claimed = await claimDueCalls(ctx.db, now, CALL_LEASE_SECONDS, limit);
+  const target = ctx.config.orderSystem;
+  await Promise.all(
+    claimed.map(async (call) => {
+      try {
+        if (target)
+          await postSigned(target.url, target.secret, call.id, {
+            id: call.id,
+            action: call.action,
+            incidentId: call.incident_id,
+            ...call.payload,
+          });
+        // Without an order system configured (a fresh machine) the call is logged, not lost silently.
+        else log(`order system (not configured): ${call.action} ${JSON.stringify(call.payload)}`);
+        await ctx.db.transaction().execute(async (trx) => {
+          await recordCall(trx, call.id, call.attempts, {
+            status: "sent",
+            sent_at: ctx.clock.now(),
+            next_attempt_at: null,
+            last_error: null,
+          });
+          await addIncidentEvent(
+            trx,
+            call.incident_id,
+            SYSTEM,
+            "order_system_called",
+            {
+              callId: call.id,
+              action: call.action,
+              delivered: target !== null,
+            },
+            ctx.clock.now(),
+          );
+        });
+      } catch (error) {
+        const dead = error instanceof PermanentFailure || call.attempts >= CALL_MAX_ATTEMPTS;
+        const delay = Math.min(3600, CALL_RETRY_BASE_SECONDS * 2 ** (call.attempts - 1));
+        await ctx.db.transaction().execute(async (trx) => {
+          await recordCall(trx, call.id, call.attempts, {
+            last_error: errorText(error),
+            ...(dead
+              ? { status: "dead" as const, next_attempt_at: null }
+              : { next_attempt_at: new Date(now.getTime() + delay * 1000) }),
+          });
+          if (dead)
+            await addIncidentEvent(
+              trx,
+              call.incident_id,
+              SYSTEM,
+              "order_system_call_failed",
+              {
+                callId: call.id,
+                action: call.action,
+                error: errorText(error),
+              },
+              now,
+            );
+        });
+      }
+    }),
+  );
+  return claimed.length;
+}
+
+/**
+ * Emergencies whose public progress is overdue: the miss is recorded on the incident and its tickets go
+ * to the operations manager (level 2), as the SLA engine escalates a missed ticket deadline.
+ */
+export async function escalateOverdueProgress(ctx: AppContext, now: Date, limit = 20): Promise<number> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const overdue = await claimOverdueProgress(trx, now, limit);
+    for (const incident of overdue) {
+      const dueAt = incident.progress_due_at!.toISOString();
+      await updateIncident(trx, incident.id, { progress_escalated_at: now, updated_at: now });
+      await addIncidentEvent(
+        trx,
+        incident.id,
+        SYSTEM,
+        "progress_overdue",
+        { dueAt, escalatedTo: "manager" },
+        now,
+      );
+      const ticketNos = await incidentTicketNos(trx, incident.id);
+      if (!ticketNos.length) continue;
+      await escalationUpdate(
+        ticketNos.map((ticketNo) => ({ ticketNo, level: 2, queue: "manager" })),
+        now,
+      ).execute(trx);
+      await eventsInsert(
+        ticketNos.map((ticketNo) => ({
+          ticketNo,
+          type: "escalated",
+          visibility: "internal" as const,
+          data: { level: 2, clock: "incidentProgress", role: "manager", dueAt, incidentId: incident.id },
+        })),
+        SYSTEM,
+        now,
+      ).execute(trx);
+    }
+    return overdue.length;
+  });
+}
+
+export function incidentPollers(ctx: AppContext, log: (line: string) => void): Poller[] {
+  let prunedAt = 0;
+  return [
+    serialPoller("incidents.detect", 1, (now) => detectBatch(ctx, now), DETECTOR_BATCH),
+    serialPoller("incidents.orderSystem", 1, (now) => sendOrderSystemCalls(ctx, log, now), CALL_BATCH),
+    serialPoller(
+      "incidents.progress",
+      1,
+      async (now) => {
+        // Old signals can no longer fill a window; pruned hourly (not counted as work for runAll).
+        if (now.getTime() - prunedAt > 3_600_000) {
+          prunedAt = now.getTime();
+          await pruneSignals(ctx.db, new Date(now.getTime() - SIGNAL_DAYS * 86_400_000));
+        }
+        return escalateOverdueProgress(ctx, now);
+      },
+      20,
+    ),
+  ];
+}

@@ -1,0 +1,221 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { Database } from "../../db/schema.ts";
+import {
+  type FactKey,
+  MEASURES,
+  type Measures,
+  type RollupDelta,
+  type TicketFact,
+  type TicketRaw,
+} from "./reports.domain.ts";
+
+/**
+ * The reports module's tables: each ticket's facts and the two rollups. Reading a ticket's raw facts is
+ * the one place the module reads other modules' tables (tickets, surveys, sla_clocks, ticket_events,
+ * users), read-only: a read model has to look at what it models, and one statement per batch of tickets
+ * is cheaper than a call into each owner per ticket.
+ */
+type Executor = Db | Transaction<Database> | Kysely<Database>;
+
+interface RawRow {
+  ticket_no: string;
+  created_at: Date;
+  business_line: string;
+  merchant_id: string;
+  region: string;
+  category: string;
+  sub_type: string | null;
+  status: string;
+  merged_into: string | null;
+  resolved_at: Date | null;
+  handling_minutes: number | null;
+  first_responded_at: Date | null;
+  second_rounds: number;
+  escalation_level: number;
+  score: number | null;
+  agent: string | null;
+  clocks: { name: string; met: boolean; breached: boolean }[] | string;
+}
+
+const rawSelect = sql`
+  select t.ticket_no, t.created_at, t.business_line, t.merchant_id, t.region, t.category, t.sub_type,
+    t.status, t.merged_into, t.resolved_at, t.handling_minutes, t.first_responded_at, t.second_rounds,
+    t.escalation_level,
+    (select s.score from surveys s where s.ticket_no = t.ticket_no and s.score is not null) as score,
+    coalesce(
+      (select e.actor from ticket_events e
+        where e.ticket_no = t.ticket_no and e.type = 'status_changed' and e.data->>'to' = 'resolved'
+        order by e.id desc limit 1),
+      (select u.username from users u where u.id = t.assignee_id)) as agent,
+    coalesce((select json_agg(json_build_object('name', c.name, 'met', c.stopped_at is not null,
+        'breached', c.breached_at is not null))
+      from sla_clocks c where c.ticket_no = t.ticket_no), '[]'::json) as clocks
+  from tickets t`;
+
+const rawOf = (r: RawRow): TicketRaw => ({
+  ticketNo: r.ticket_no,
+  createdAt: new Date(r.created_at),
+  businessLine: r.business_line,
+  merchantId: r.merchant_id,
+  region: r.region,
+  category: r.category,
+  subType: r.sub_type,
+  status: r.status,
+  mergedInto: r.merged_into,
+  resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
+  handlingMinutes: r.handling_minutes,
+  firstRespondedAt: r.first_responded_at ? new Date(r.first_responded_at) : null,
+  secondRounds: r.second_rounds,
+  escalationLevel: r.escalation_level,
+  score: r.score,
+  agent: r.agent,
+  clocks: typeof r.clocks === "string" ? JSON.parse(r.clocks) : r.clocks,
+});
+
+export async function rawTickets(db: Executor, ticketNos: readonly string[]): Promise<TicketRaw[]> {
+  if (!ticketNos.length) return [];
+  const r = await sql<RawRow>`${rawSelect} where t.ticket_no = any(${[...ticketNos]}::text[])`.execute(db);
+  return r.rows.map(rawOf);
+}
+
+/** Every ticket received in [from, to): what the check command recomputes a month from. */
+export async function rawTicketsReceived(db: Executor, from: Date, to: Date): Promise<TicketRaw[]> {
+  const r = await sql<RawRow>`${rawSelect}
+    where t.created_at >= ${from.toISOString()}::timestamptz and t.created_at < ${to.toISOString()}::timestamptz`.execute(
+    db,
+  );
+  return r.rows.map(rawOf);
+}
+
+const factColumns = (f: TicketFact) => ({
+  ticket_no: f.ticketNo,
+  month: f.key.month,
+  business_line: f.key.businessLine,
+  merchant_id: f.key.merchantId,
+  region: f.key.region,
+  category: f.key.category,
+  sub_type: f.key.subType,
+  agent: f.key.agent,
+  ...f.measures,
+});
+
+const measuresOf = (row: Record<string, unknown>): Measures =>
+  Object.fromEntries(MEASURES.map((m) => [m, Number(row[m] ?? 0)])) as Measures;
+
+const keyOfRow = (r: {
+  month: string;
+  business_line: string;
+  merchant_id: string;
+  region: string;
+  category: string;
+  sub_type: string;
+  agent: string;
+}): FactKey => ({
+  month: r.month,
+  businessLine: r.business_line,
+  merchantId: r.merchant_id,
+  region: r.region,
+  category: r.category,
+  subType: r.sub_type,
+  agent: r.agent,
+});
+
+/** The stored facts of these tickets, locked until the transaction moves them. */
+export async function lockFacts(
+  trx: Transaction<Database>,
+  ticketNos: readonly string[],
+): Promise<TicketFact[]> {
+  if (!ticketNos.length) return [];
+  const rows = await trx
+    .selectFrom("report_ticket_facts")
+    .selectAll()
+    .where("ticket_no", "in", [...ticketNos])
+    .forUpdate()
+    .execute();
+  return rows.map((r) => ({ ticketNo: r.ticket_no, key: keyOfRow(r), measures: measuresOf(r) }));
+}
+
+export async function saveFacts(trx: Transaction<Database>, facts: readonly TicketFact[]): Promise<void> {
+  if (!facts.length) return;
+  await trx
+    .insertInto("report_ticket_facts")
+    .values(facts.map(factColumns))
+    .onConflict((oc) =>
+      oc.column("ticket_no").doUpdateSet((eb) => ({
+        month: eb.ref("excluded.month"),
+        business_line: eb.ref("excluded.business_line"),
+        merchant_id: eb.ref("excluded.merchant_id"),
+        region: eb.ref("excluded.region"),
+        category: eb.ref("excluded.category"),
+        sub_type: eb.ref("excluded.sub_type"),
+        agent: eb.ref("excluded.agent"),
+        ...Object.fromEntries(MEASURES.map((m) => [m, eb.ref(`excluded.${m}`)])),
+      })),
+    )
+    .execute();
+}
+
+const adding = (table: string) =>
+  Object.fromEntries(
+    MEASURES.map((m) => [m, sql`${sql.ref(`${table}.${m}`)} + ${sql.ref(`excluded.${m}`)}`]),
+  );
+
+/** Adds the deltas to the monthly rollup. Only the holder of the reports cursor writes here. */
+export async function addToMonthly(
+  trx: Transaction<Database>,
+  deltas: readonly RollupDelta[],
+): Promise<void> {
+  if (!deltas.length) return;
+  await trx
+    .insertInto("report_monthly")
+    .values(
+      deltas.map((d) => ({
+        month: d.key.month,
+        business_line: d.key.businessLine,
+        merchant_id: d.key.merchantId,
+        region: d.key.region,
+        category: d.key.category,
+        sub_type: d.key.subType,
+        ...d.measures,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(["month", "business_line", "merchant_id", "region", "category", "sub_type"])
+        .doUpdateSet(adding("report_monthly")),
+    )
+    .execute();
+}
+
+export async function addToAgents(trx: Transaction<Database>, deltas: readonly RollupDelta[]): Promise<void> {
+  if (!deltas.length) return;
+  await trx
+    .insertInto("report_agent_monthly")
+    .values(
+      deltas.map((d) => ({
+        month: d.key.month,
+        business_line: d.key.businessLine,
+        agent: d.key.agent,
+        ...d.measures,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(["month", "business_line", "agent"]).doUpdateSet(adding("report_agent_monthly")),
+    )
+    .execute();
+}
+
+/** The stored rollup rows of a month, for the check command. */
+export async function monthlyRollupRows(db: Executor, month: string) {
+  const rows = await db.selectFrom("report_monthly").selectAll().where("month", "=", month).execute();
+  return rows.map((r) => ({ key: keyOfRow({ ...r, agent: "" }), measures: measuresOf(r) }));
+}
+
+export async function agentRollupRows(db: Executor, month: string) {
+  const rows = await db.selectFrom("report_agent_monthly").selectAll().where("month", "=", month).execute();
+  return rows.map((r) => ({
+    key: keyOfRow({ ...r, merchant_id: "", region: "", category: "", sub_type: "" }),
+    measures: measuresOf(r),
+  }));
+}

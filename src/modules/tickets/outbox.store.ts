@@ -1,0 +1,67 @@
+import { sql, type Transaction } from "kysely";
+import type { Database } from "../../db/schema.ts";
+
+/**
+ * `ticket_events` read as an outbox by consumers (notifications now; reports and incidents later). Each
+ * consumer has a cursor row; locking it makes the consumers of several processes take turns, and moving
+ * it in the same transaction as the consumer's own writes handles each event exactly once.
+ *
+ * Events are read in the order of the transaction that wrote them (`tx`), and only from transactions
+ * older than every one still running (`pg_snapshot_xmin`): an identity id is drawn before its
+ * transaction commits, so a plain `id > cursor` could pass an event that commits a moment later.
+ */
+
+export interface OutboxRow {
+  id: string;
+  tx: string;
+  ticket_no: string;
+  at: Date;
+  type: string;
+  actor: string;
+  visibility: "customer" | "internal";
+  data: Record<string, unknown>;
+  business_line: string;
+  channel: string;
+  customer_phone: string;
+  urgent: boolean;
+  category: string;
+  details: Record<string, unknown>;
+  first_response_due_at: Date;
+}
+
+export async function lockOutboxCursor(
+  trx: Transaction<Database>,
+  consumer: string,
+): Promise<{ tx: string; id: string } | undefined> {
+  const r = await sql<{ tx: string; id: string }>`
+    select last_tx::text as tx, last_id::text as id from outbox_cursors where consumer = ${consumer} for update`.execute(
+    trx,
+  );
+  return r.rows[0];
+}
+
+/** The next events after the cursor that no running transaction can still precede, with their ticket's facts. */
+export async function outboxAfter(
+  trx: Transaction<Database>,
+  cursor: { tx: string; id: string },
+  limit: number,
+): Promise<OutboxRow[]> {
+  const r = await sql<OutboxRow>`
+    select e.id::text as id, e.tx::text as tx, e.ticket_no, e.at, e.type, e.actor, e.visibility, e.data,
+      t.business_line, t.channel, t.customer_phone, t.urgent, t.category, t.details, t.first_response_due_at
+    from ticket_events e join tickets t on t.ticket_no = e.ticket_no
+    where e.tx is not null and (e.tx, e.id) > (${cursor.tx}::xid8, ${cursor.id}::bigint)
+      and e.tx < pg_snapshot_xmin(pg_current_snapshot())
+    order by e.tx, e.id
+    limit ${limit}`.execute(trx);
+  return r.rows;
+}
+
+export async function moveOutboxCursor(
+  trx: Transaction<Database>,
+  consumer: string,
+  to: { tx: string; id: string },
+): Promise<void> {
+  await sql`update outbox_cursors set last_tx = ${to.tx}::xid8, last_id = ${to.id}::bigint
+    where consumer = ${consumer}`.execute(trx);
+}
