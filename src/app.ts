@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Config } from "./config.ts";
 import type { OpenedDatabase } from "./db/database.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
+import { channelPollers, channelsRoutes } from "./modules/channels/channels.ts";
 import { executionOverduePoller } from "./modules/execution/execution.jobs.ts";
 import { executionRoutes } from "./modules/execution/execution.routes.ts";
 import { followUpPoller } from "./modules/follow-up/follow-up.jobs.ts";
@@ -26,6 +27,8 @@ import { ordersRoutes } from "./modules/orders/orders.routes.ts";
 import { ticketOrderRoutes } from "./modules/orders/ticket-order.routes.ts";
 import { policiesRoutes } from "./modules/policies/policies.routes.ts";
 import { remediesRoutes } from "./modules/remedies/remedies.routes.ts";
+import { reportsRoutes } from "./modules/reports/reports.routes.ts";
+import { reportsPoller } from "./modules/reports/rollups.jobs.ts";
 import { calendarRoutes } from "./modules/sla/calendar.routes.ts";
 import { escalationsRoutes } from "./modules/sla/escalations.routes.ts";
 import { slaEngine } from "./modules/sla/sla.jobs.ts";
@@ -118,11 +121,13 @@ export async function buildApp(
       executionOverduePoller(ctx),
       followUpPoller(ctx),
       ...incidentPollers(ctx, (line) => http.log.warn(line)),
+      reportsPoller(ctx),
       noticeWriter(ctx),
       noticeSender(
         ctx,
         channelsFrom(config, (line, message) => http.log.info(line, message)),
       ),
+      ...channelPollers(ctx, http),
     ],
     () => clock.now(),
     (name, error) => http.log.error({ err: error, job: name }, "job failed"),
@@ -148,6 +153,8 @@ export async function buildApp(
   surveysRoutes(http, ctx);
   returnVisitsRoutes(http, ctx);
   incidentsRoutes(http, ctx);
+  reportsRoutes(http, ctx);
+  channelsRoutes(http, ctx, metrics.registry);
   await webRoutes(http);
 
   return { http, ctx, jobs };

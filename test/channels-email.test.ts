@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
-import nodemailer from "nodemailer";
+import nodemailer, { type Transporter } from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InboundMail, startInboundMail } from "../src/modules/channels/email/email.listener.ts";
@@ -18,7 +18,7 @@ let relay: SMTPServer;
 let server: TestServer;
 let inbound: InboundMail;
 let admin: string;
-let send: ReturnType<typeof nodemailer.createTransport>;
+let send: Transporter;
 
 beforeAll(async () => {
   relay = new SMTPServer({

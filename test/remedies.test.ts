@@ -428,7 +428,7 @@ describe("the customer's answer", () => {
     });
     const progress = await anyone.get(`/api/v1/tickets/${ticketNo}/progress?phone=${phone}`);
     expect(progress.body.timeline.map((e: any) => e.type)).toEqual(
-      expect.arrayContaining(["remedy_approved", "payment_succeeded", "remedy_disputed"]),
+      expect.arrayContaining(["remedy_approved", "result_feedback", "remedy_disputed"]),
     );
   });
 

@@ -46,7 +46,8 @@ async function spawnOnce(env: Record<string, string>, deadline: number): Promise
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve"], {
     cwd: process.cwd(),
-    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
+    // Mail on any free port: parallel servers (and a developer's own `npm start`) would all want 2525.
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), SMTP_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

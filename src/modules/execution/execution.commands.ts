@@ -166,11 +166,17 @@ export function canWorkOrder(p: Principal, o: ExecutionOrderRow): boolean {
   return canSeeTicket(p, { merchant_id: o.merchant_id, rider_id: o.rider_id });
 }
 
-/** A department's goods action done is news to the customer (sent, picked up); money speaks through its payment. */
+/**
+ * A department's goods action done is news to the customer (picked up, inspected); money speaks through
+ * its payment, and the actions that end a remedy (resend, redeliver, repair) through their result feedback,
+ * so the customer hears of each thing once.
+ */
 const orderEvent = (o: ExecutionOrderRow, to: ExecutionStatus, extra: Record<string, unknown> = {}) => ({
   type: to === "in_progress" ? "execution_started" : to === "done" ? "execution_done" : "execution_failed",
   visibility:
-    to === "done" && !MONEY_ACTIONS.includes(o.action) ? ("customer" as const) : ("internal" as const),
+    to === "done" && !MONEY_ACTIONS.includes(o.action) && !executionFeedback(o.action, o.id)
+      ? ("customer" as const)
+      : ("internal" as const),
   data: { orderId: o.id, remedyId: o.remedy_id, action: o.action, department: o.department, ...extra },
 });
 
@@ -325,7 +331,7 @@ export async function moveExecutionOrder(
       }),
       now,
     );
-    const feedback = to === "done" ? executionFeedback(order.action, order.id, words.note) : null;
+    const feedback = to === "done" ? executionFeedback(order.action, order.id) : null;
     if (feedback)
       await appendEvent(
         trx,

@@ -40,32 +40,28 @@ export function payoutFeedback(kind: string, amountFen: number, reference: strin
 
 /**
  * A department finished an action the customer can see. Pick-up and inspection are steps towards a
- * refund or an exchange, which tell the result themselves, so they say nothing here.
+ * refund or an exchange, which tell the result themselves, so they say nothing here. The department's
+ * note is for staff (batch numbers, internal remarks) and never goes into the customer's words.
  */
-export function executionFeedback(action: string, orderId: string, note?: string | null): Text | null {
-  const extra = note?.trim() ? { zh: `（${note.trim()}）`, en: ` (${note.trim()})` } : { zh: "", en: "" };
+export function executionFeedback(action: string, orderId: string): Text | null {
   switch (action) {
     case "resend":
       return text(
-        `补发的商品已送出${extra.zh}，执行单号 ${orderId}。如未收到或仍有问题，请随时联系我们。`,
-        `The replacement goods were sent${extra.en}, order ${orderId}. Tell us if they do not arrive or anything is still wrong.`,
+        `补发的商品已送出，执行单号 ${orderId}。如未收到或仍有问题，请随时联系我们。`,
+        `The replacement goods were sent, order ${orderId}. Tell us if they do not arrive or anything is still wrong.`,
       );
     case "redeliver":
       return text(
-        `已为您重新配送${extra.zh}，执行单号 ${orderId}。`,
-        `Your order was delivered again${extra.en}, order ${orderId}.`,
+        `已为您重新配送，执行单号 ${orderId}。`,
+        `Your order was delivered again, order ${orderId}.`,
       );
     case "repair":
-      return text(
-        `维修已完成${extra.zh}，执行单号 ${orderId}。`,
-        `The repair is done${extra.en}, order ${orderId}.`,
-      );
+      return text(`维修已完成，执行单号 ${orderId}。`, `The repair is done, order ${orderId}.`);
     default:
       return null;
   }
 }
 
-/** The ticket event that carries the feedback to the customer (and to the notifications). */
 export const feedbackEvent = (words: Text, data: Record<string, unknown>) => ({
   type: "result_feedback",
   visibility: "customer" as const,

@@ -232,7 +232,11 @@ export async function recordResult(
   return entry as EntryRow | undefined;
 }
 
-/** Money reached the customer: say so on the timeline, and charge whoever bears it. */
+/**
+ * Money reached the customer: say so on the timeline, and charge whoever bears it. The result feedback,
+ * in plain words with the reference, is what the customer sees and is told; the payment event is then
+ * the staff's record, so the customer does not hear of one payout twice.
+ */
 async function paid(
   trx: Transaction<Database>,
   ticket: TicketRow,
@@ -240,18 +244,18 @@ async function paid(
   reference: string,
   now: Date,
 ) {
+  const feedback = payoutFeedback(e.kind, e.amount_fen, reference);
   await appendEvent(
     trx,
     e.ticket_no,
     SYSTEM,
     {
       type: "payment_succeeded",
-      visibility: "customer",
+      visibility: feedback ? "internal" : "customer",
       data: { entryId: e.id, remedyId: e.remedy_id, kind: e.kind, amountFen: e.amount_fen, reference },
     },
     now,
   );
-  const feedback = payoutFeedback(e.kind, e.amount_fen, reference);
   if (feedback)
     await appendEvent(
       trx,

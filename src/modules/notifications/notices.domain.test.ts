@@ -67,11 +67,13 @@ describe("which events give notices", () => {
     ).toMatchObject({ amount: "¥28.00", reference: "PAY-9", paymentKind: "退款" });
   });
 
-  it("leaves money orders' completion to the payment notice", () => {
+  it("tells a finished step the customer can see, and leaves the rest to the payment or result feedback", () => {
     expect(plan(event("execution_done", { action: "refund" }, { visibility: "internal" }))).toEqual([]);
+    expect(plan(event("execution_done", { action: "resend" }, { visibility: "internal" }))).toEqual([]);
+    expect(plan(event("payment_succeeded", { kind: "refund" }, { visibility: "internal" }))).toEqual([]);
     expect(
-      plan(event("execution_done", { action: "resend" }, { visibility: "internal" }))[0]!.values.action,
-    ).toBe("补发");
+      plan(event("execution_done", { action: "pickup" }, { visibility: "customer" }))[0]!.values.action,
+    ).toBeTruthy();
   });
 
   it("tells staff of an assignment by someone else, a reminder and an escalation", () => {

@@ -71,11 +71,12 @@ export function intentOf(e: OutboxEvent): Intent | undefined {
       return e.visibility === "customer" ? customer("reply") : undefined;
     case "remedy_approved":
       return customer("remedy_decided");
+    // A payout or a finished action that has its result feedback is told by that feedback alone: the
+    // event itself is then internal.
     case "payment_succeeded":
-      return customer("refund_paid");
+      return e.visibility === "customer" ? customer("refund_paid") : undefined;
     case "execution_done":
-      // Money orders are told by their payment, with the amount and the reference.
-      return d.action === "refund" || d.action === "compensation" ? undefined : customer("execution_done");
+      return e.visibility === "customer" ? customer("execution_done") : undefined;
     case "survey_invited":
       return customer("survey_invited");
     case "result_feedback":

@@ -1,3 +1,4 @@
+import type { Db } from "../../db/database.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { type Poller, serialPoller } from "../../platform/jobs.ts";
 import { lockOutboxCursor, moveOutboxCursor, outboxAfter } from "../tickets/outbox.store.ts";
@@ -14,8 +15,8 @@ import { addToAgents, addToMonthly, lockFacts, rawTickets, saveFacts } from "./r
 const CONSUMER = "reports";
 const EVENT_BATCH = 500;
 
-export async function rollUpEvents(ctx: AppContext, limit = EVENT_BATCH): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
+export async function rollUpEvents(db: Db, limit = EVENT_BATCH): Promise<number> {
+  return db.transaction().execute(async (trx) => {
     const cursor = await lockOutboxCursor(trx, CONSUMER);
     if (!cursor) return 0;
     const events = await outboxAfter(trx, cursor, limit);
@@ -33,4 +34,4 @@ export async function rollUpEvents(ctx: AppContext, limit = EVENT_BATCH): Promis
 }
 
 export const reportsPoller = (ctx: AppContext): Poller =>
-  serialPoller("reports", 5, () => rollUpEvents(ctx), EVENT_BATCH);
+  serialPoller("reports", 5, () => rollUpEvents(ctx.db), EVENT_BATCH);

@@ -52,6 +52,9 @@ export const PERMISSIONS = {
   "notifications.templates": ["admin"],
   "incidents.read": ["admin", "supervisor", "manager"],
   "incidents.manage": ["admin", "supervisor", "manager"],
+  /** Merchants read their own merchants' figures only (scoped in the reports routes). */
+  "reports.read": ["admin", "supervisor", "manager", "qa", "merchant"],
+  "reports.agents": ["admin", "supervisor", "manager", "qa"],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -665,7 +665,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("tickets.read" | "tickets.work" | "tickets.assign" | "tickets.register" | "orders.write" | "users.manage" | "calendar.read" | "calendar.manage" | "escalations.read" | "remedies.read" | "remedies.propose" | "remedies.approve" | "execution.read" | "execution.work" | "ledger.read" | "ledger.manage" | "knowledge.read" | "knowledge.edit" | "notifications.read" | "notifications.manage" | "notifications.templates" | "incidents.read" | "incidents.manage")[];
+                        scopes: ("tickets.read" | "tickets.work" | "tickets.assign" | "tickets.register" | "orders.write" | "users.manage" | "calendar.read" | "calendar.manage" | "escalations.read" | "remedies.read" | "remedies.propose" | "remedies.approve" | "execution.read" | "execution.work" | "ledger.read" | "ledger.manage" | "knowledge.read" | "knowledge.edit" | "notifications.read" | "notifications.manage" | "notifications.templates" | "incidents.read" | "incidents.manage" | "reports.read" | "reports.agents")[];
                     };
                 };
             };
@@ -8094,6 +8094,14 @@ export interface paths {
                             retention: {
                                 months: number;
                             };
+                            reports?: {
+                                targets: {
+                                    resolutionRate: number;
+                                    satisfaction: number;
+                                    handlingMinutes: number;
+                                };
+                                foodProblemCategories: string[];
+                            };
                             notifications?: {
                                 quietHours?: {
                                     start: string;
@@ -12104,6 +12112,843 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly service report of a line (CONTRACT: Monthly report), with changes and pack targets */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description YYYY-MM, a month in Beijing time
+                     * @example 2026-05
+                     */
+                    month: string;
+                    /** @description food_delivery | fresh_food | b2b_food_supply | ecommerce */
+                    businessLine: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            businessLine: string;
+                            tickets: number;
+                            categoryShares: {
+                                category: string;
+                                count: number;
+                                share: number;
+                            }[];
+                            avgResolutionMinutes: number | null;
+                            /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                            resolutionRate: number | null;
+                            satisfactionAvg: number | null;
+                            kpis: {
+                                tickets: number;
+                                resolved: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                                avgResolutionMinutes: number | null;
+                                satisfactionAvg: number | null;
+                                surveys: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                secondRoundRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                escalationRate: number | null;
+                                avgFirstResponseMinutes: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                firstResponseOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                slaAttainment: number | null;
+                            };
+                            targets: {
+                                resolutionRate: {
+                                    target: number;
+                                    actual: number | null;
+                                    met: boolean | null;
+                                };
+                                satisfaction: {
+                                    target: number;
+                                    actual: number | null;
+                                    met: boolean | null;
+                                };
+                                handlingMinutes: {
+                                    target: number;
+                                    actual: number | null;
+                                    met: boolean | null;
+                                };
+                            };
+                            lastMonth: {
+                                month: string;
+                                tickets: number;
+                                resolved: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                                avgResolutionMinutes: number | null;
+                                satisfactionAvg: number | null;
+                                surveys: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                secondRoundRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                escalationRate: number | null;
+                                avgFirstResponseMinutes: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                firstResponseOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                slaAttainment: number | null;
+                            };
+                            lastYear: {
+                                month: string;
+                                tickets: number;
+                                resolved: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                                avgResolutionMinutes: number | null;
+                                satisfactionAvg: number | null;
+                                surveys: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                secondRoundRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                escalationRate: number | null;
+                                avgFirstResponseMinutes: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                firstResponseOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionOnTime: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                slaAttainment: number | null;
+                            };
+                            change: {
+                                /** @description this month minus the other: rates in points of 1, minutes, score; ticketsRatio = relative change */
+                                lastMonth: {
+                                    [key: string]: number | null;
+                                };
+                                /** @description this month minus the other: rates in points of 1, minutes, score; ticketsRatio = relative change */
+                                lastYear: {
+                                    [key: string]: number | null;
+                                };
+                            };
+                            topSubTypes: {
+                                category: string;
+                                subType: string;
+                                count: number;
+                                share: number;
+                            }[];
+                            topMerchants: {
+                                merchantId: string;
+                                name: string | null;
+                                count: number;
+                                share: number;
+                            }[];
+                            topRegions: {
+                                region: string;
+                                count: number;
+                                share: number;
+                            }[];
+                            orders: number;
+                            /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                            complaintRate: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/monthly.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly report as CSV (UTF-8 with BOM, opens in Excel) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description YYYY-MM, a month in Beijing time
+                     * @example 2026-05
+                     */
+                    month: string;
+                    /** @description food_delivery | fresh_food | b2b_food_supply | ecommerce */
+                    businessLine: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/merchants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Merchant scorecard: food-problem complaints against orders; above the pack's rate → 约谈 */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description YYYY-MM, a month in Beijing time
+                     * @example 2026-05
+                     */
+                    month: string;
+                    /** @description food_delivery | fresh_food | b2b_food_supply | ecommerce */
+                    businessLine?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            items: {
+                                merchantId: string;
+                                name: string | null;
+                                businessLine: string;
+                                orders: number;
+                                tickets: number;
+                                foodComplaints: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                complaintRate: number | null;
+                                talkThreshold: number;
+                                /** @description called in for a talk (约谈): complaint rate above the threshold */
+                                talk: boolean;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                                satisfactionAvg: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent performance of a month: volume, first response, resolution rate, satisfaction */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description YYYY-MM, a month in Beijing time
+                     * @example 2026-05
+                     */
+                    month: string;
+                    /** @description food_delivery | fresh_food | b2b_food_supply | ecommerce */
+                    businessLine?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            items: {
+                                /** @description username; null: not yet taken */
+                                agent: string | null;
+                                tickets: number;
+                                resolved: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                                avgFirstResponseMinutes: number | null;
+                                avgResolutionMinutes: number | null;
+                                satisfactionAvg: number | null;
+                                surveys: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                secondRoundRate: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public after-sales figures of a month per line: complaint rate against orders, resolution rate */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description YYYY-MM, a month in Beijing time
+                     * @example 2026-05
+                     */
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            lines: {
+                                businessLine: string;
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                orders: number;
+                                tickets: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                complaintRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                resolutionRate: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/cti/calls/{callId}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** During a call: register the caller's request (number prefilled, IVR category) or add the call to a ticket */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orderNo?: string;
+                        description: string;
+                        /** @description Defaults to the caller's number */
+                        phone?: string;
+                        name?: string;
+                        /** @description Defaults to the IVR key's category in the order's line */
+                        category?: string;
+                        expectedResolution?: string;
+                        urgent?: boolean;
+                        /** @description Add this call to an existing ticket instead */
+                        ticketNo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticketNo: string;
+                            created: boolean;
+                            acknowledgement?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/cti/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hotline figures for calls started in [from, to): human answer rate (target ≥ 90%), average wait, abandoned calls */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            calls: number;
+                            offeredToAgents: number;
+                            answered: number;
+                            abandoned: number;
+                            humanAnswerRate: number | null;
+                            averageWaitSeconds: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/callback": {
         parameters: {
             query?: never;
@@ -12226,6 +13071,284 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/wechat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WeChat official account: server URL verification (echoes echostr when the signature holds) */
+        get: {
+            parameters: {
+                query?: {
+                    signature?: string;
+                    timestamp?: string;
+                    nonce?: string;
+                    echostr?: string;
+                    openid?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** WeChat official account: a message or event (XML); answered with a passive XML reply */
+        post: {
+            parameters: {
+                query?: {
+                    signature?: string;
+                    timestamp?: string;
+                    nonce?: string;
+                    echostr?: string;
+                    openid?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/cti/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CTI webhook: one call event (call_started, ivr_key, agent_answered, abandoned, recording, call_ended), signed with X-Cti-Timestamp and X-Cti-Signature: sha256=HMAC(secret, timestamp.body) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            callId: string;
+                            duplicate: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

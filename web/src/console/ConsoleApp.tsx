@@ -7,12 +7,14 @@ import { PoliciesPage } from "./admin/PoliciesPage.tsx";
 import { UsersPage } from "./admin/UsersPage.tsx";
 import { ExecutionBoard } from "./execution/ExecutionBoard.tsx";
 import { IncidentsRoute } from "./incidents/IncidentsRoute.tsx";
+import { KnowledgeRoute } from "./knowledge/KnowledgeRoute.tsx";
 import { LoginPage } from "./LoginPage.tsx";
 import { NotificationsAdminPage } from "./notifications/NotificationsAdminPage.tsx";
 import { OverviewPage } from "./overview/OverviewPage.tsx";
 import { QueuePage } from "./queue/QueuePage.tsx";
 import { ApprovalsPage } from "./remedies/ApprovalsPage.tsx";
 import { OrderLedgerPage } from "./remedies/OrderLedgerPage.tsx";
+import { ReportsPage } from "./reports/ReportsPage.tsx";
 import { ReturnVisitsPage } from "./return-visits/ReturnVisitsPage.tsx";
 import { Shell } from "./Shell.tsx";
 import { can, useSession } from "./session.ts";
@@ -40,6 +42,7 @@ export default function ConsoleApp() {
   else if (ticket && can(session, "tickets.read"))
     page = <WorkspacePage key={ticket.ticketNo} ticketNo={ticket.ticketNo!} />;
   else if (pathname === "/console/overview" && can(session, "tickets.read")) page = <OverviewPage />;
+  else if (pathname === "/console/reports" && can(session, "reports.read")) page = <ReportsPage />;
   else if (pathname === "/console/approvals" && can(session, "remedies.approve")) page = <ApprovalsPage />;
   else if (pathname === "/console/execution" && can(session, "execution.read")) page = <ExecutionBoard />;
   else if (orderLedger && can(session, "ledger.read"))
@@ -54,6 +57,8 @@ export default function ConsoleApp() {
   else if (pathname === "/console/admin/calendar" && can(session, "calendar.manage")) page = <CalendarPage />;
   else if (pathname.startsWith("/console/incidents") && can(session, "incidents.read"))
     page = <IncidentsRoute pathname={pathname} />;
+  else if (pathname.startsWith("/console/knowledge") && can(session, "knowledge.read"))
+    page = <KnowledgeRoute pathname={pathname} />;
   else
     page = (
       <Result

@@ -18,9 +18,12 @@ import { roleLabel } from "../i18n/labels.ts";
 import { useLocale } from "../i18n/locale.tsx";
 import { Link, navigate, useLocation } from "../shared/router.tsx";
 import { incidentsMenu } from "./incidents/menu.tsx";
+import { knowledgeMenu } from "./knowledge/menu.tsx";
+import { useKbWords } from "./knowledge/words.ts";
 import { word } from "./notifications/words.ts";
 import { remedyMenu } from "./remedies/menu.tsx";
 import { useWords } from "./remedies/words.ts";
+import { reportsMenu } from "./reports/menu.tsx";
 import { can, logOut, useSession } from "./session.ts";
 import { slaText } from "./sla/messages.ts";
 
@@ -30,6 +33,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { locale, setLocale, t } = useLocale();
   const { pathname } = useLocation();
   const w = useWords();
+  const kb = useKbWords();
 
   const items = [
     {
@@ -62,6 +66,8 @@ export function Shell({ children }: { children: ReactNode }) {
         ]
       : []),
     ...incidentsMenu(session, locale),
+    ...reportsMenu(session, locale),
+    ...knowledgeMenu(session, kb),
     ...(can(session, "notifications.manage")
       ? [
           {
@@ -102,7 +108,11 @@ export function Shell({ children }: { children: ReactNode }) {
         ]
       : []),
   ];
-  const selected = pathname.startsWith("/console/tickets") ? "/console/tickets" : pathname;
+  const selected = pathname.startsWith("/console/tickets")
+    ? "/console/tickets"
+    : pathname.startsWith("/console/knowledge")
+      ? "/console/knowledge"
+      : pathname;
   // Warehouse and finance users have no ticket queue: their menu starts at the execution board.
   const shown = can(session, "tickets.read")
     ? items

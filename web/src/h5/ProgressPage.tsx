@@ -9,6 +9,7 @@ import { navigate } from "../shared/router.tsx";
 import { useAsync } from "../shared/useAsync.ts";
 import { rememberedPhone, rememberPhone } from "./Acknowledgement.tsx";
 import { H5Frame } from "./H5App.tsx";
+import { HelpLink } from "./HelpPage.tsx";
 import { Messages } from "./Messages.tsx";
 import { ResolvedActions } from "./ResolvedActions.tsx";
 
@@ -186,6 +187,7 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
           <Messages ticketNo={ticketNo} phone={phone} version={p.timeline.length} />
         </>
       )}
+      <HelpLink />
     </H5Frame>
   );
 }

@@ -9,6 +9,7 @@ import { useLocation } from "../shared/router.tsx";
 import { Acknowledgement, rememberPhone } from "./Acknowledgement.tsx";
 import { EvidenceUpload } from "./EvidenceUpload.tsx";
 import { H5Frame } from "./H5App.tsx";
+import { HelpLink } from "./HelpPage.tsx";
 import {
   channelFromUrl,
   type FormValues,
@@ -134,6 +135,7 @@ export function RequestForm() {
   const count = charCount(description);
   return (
     <H5Frame title={t("h5Title")} subtitle={t("h5Subtitle")}>
+      <HelpLink search={search} />
       <Form
         form={form}
         layout="vertical"

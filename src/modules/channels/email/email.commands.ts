@@ -120,7 +120,7 @@ async function addToTicket(
 ) {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const linked = await linkAttachments(trx as never, evidence.ids, ticketNo);
+    const linked = await linkAttachments(trx, evidence.ids, ticketNo);
     await appendEvent(
       trx,
       ticketNo,

@@ -34,8 +34,10 @@ export function parseWechatXml(xml: string): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const m of body.matchAll(/<([A-Za-z][A-Za-z0-9_]*)>([\s\S]*?)<\/\1>/g)) {
     const raw = m[2]!.trim();
-    const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(raw);
-    out[m[1]!] = cdata ? cdata[1]! : raw.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ENTITIES[e]!);
+    // A value may be split over several CDATA sections (how "]]>" itself is written).
+    out[m[1]!] = raw.startsWith("<![CDATA[")
+      ? raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1")
+      : raw.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ENTITIES[e]!);
   }
   return out;
 }

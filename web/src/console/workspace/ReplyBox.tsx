@@ -2,6 +2,7 @@ import { App as AntApp, Button, Card, Input, Segmented, Typography } from "antd"
 import { useState } from "react";
 import { ApiError, api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
+import { MacroPicker } from "./MacroPicker.tsx";
 
 type Visibility = "customer" | "internal";
 
@@ -42,7 +43,11 @@ export function ReplyBox({ ticketNo, onSent }: { ticketNo: string; onSent(): voi
           { value: "customer", label: t("replyToCustomer") },
           { value: "internal", label: t("internalNote") },
         ]}
-        style={{ marginBottom: 8 }}
+        style={{ marginBottom: 8, marginInlineEnd: 8 }}
+      />
+      <MacroPicker
+        ticketNo={ticketNo}
+        onInsert={(text) => setBody((b) => (b.trim() ? `${b}\n${text}` : text))}
       />
       <Input.TextArea
         value={body}

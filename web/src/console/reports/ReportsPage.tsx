@@ -1,0 +1,168 @@
+import { DownloadOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Col, Input, Row, Select, Skeleton, Space, Statistic, Table, Tag } from "antd";
+import { lazy, Suspense, useState } from "react";
+import { api } from "../../api/client.ts";
+import { useLocale } from "../../i18n/locale.tsx";
+import { useAsync } from "../../shared/useAsync.ts";
+import { useSession } from "../session.ts";
+import { type ReportWord, reportWord } from "./words.ts";
+
+// ECharts is large; it loads when a chart is first drawn.
+const BarChart = lazy(() => import("../overview/BarChart.tsx").then((m) => ({ default: m.BarChart })));
+
+const LINES = ["food_delivery", "fresh_food", "b2b_food_supply", "ecommerce"] as const;
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
+const num = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
+
+/** This month in Beijing time, as the reports count months. */
+const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+/** The monthly report of a line with its KPIs against the pack's targets, and the merchant scorecard. */
+export function ReportsPage() {
+  const { locale } = useLocale();
+  const w = (k: ReportWord) => reportWord(k, locale);
+  const session = useSession();
+  const [month, setMonth] = useState(thisMonth());
+  const [line, setLine] = useState<string>("food_delivery");
+  const report = useAsync(
+    (signal) => api.get("/api/v1/reports/monthly", { query: { month, businessLine: line }, signal }),
+    [month, line],
+  );
+  const cards = useAsync(
+    (signal) => api.get("/api/v1/reports/merchants", { query: { month, businessLine: line }, signal }),
+    [month, line],
+  );
+
+  const downloadCsv = async () => {
+    const res = await fetch(`/api/v1/reports/monthly.csv?businessLine=${line}&month=${month}`, {
+      headers: { authorization: `Bearer ${session?.token ?? ""}`, "accept-language": locale },
+    });
+    const href = URL.createObjectURL(await res.blob());
+    const a = Object.assign(document.createElement("a"), { href, download: `report-${line}-${month}.csv` });
+    a.click();
+    URL.revokeObjectURL(href);
+  };
+
+  const r = report.data;
+  const target = (check: { target: number; met: boolean | null }, show: (v: number) => string) => (
+    <Space size={4}>
+      <span>
+        {w("target")} {show(check.target)}
+      </span>
+      {check.met !== null && (
+        <Tag color={check.met ? "green" : "red"}>{check.met ? w("met") : w("missed")}</Tag>
+      )}
+    </Space>
+  );
+  const change = (v: number | null | undefined, show: (v: number) => string) =>
+    v === null || v === undefined ? null : `${w("vsLastMonth")} ${v > 0 ? "+" : ""}${show(v)}`;
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Space wrap>
+        <h2 style={{ margin: 0 }}>{w("title")}</h2>
+        <Input
+          type="month"
+          aria-label={w("month")}
+          value={month}
+          onChange={(e) => e.target.value && setMonth(e.target.value)}
+          style={{ width: 160 }}
+        />
+        <Select
+          aria-label={w("line")}
+          value={line}
+          onChange={setLine}
+          style={{ width: 180 }}
+          options={LINES.map((l) => ({ value: l, label: l }))}
+        />
+        <Button icon={<DownloadOutlined />} onClick={downloadCsv}>
+          {w("csv")}
+        </Button>
+      </Space>
+      {report.error && <Alert type="error" message={report.error.message} />}
+      {!r ? (
+        <Skeleton active />
+      ) : (
+        <>
+          <Row gutter={[16, 16]}>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("tickets")} value={r.tickets} />
+                {change(r.change.lastMonth.tickets, String)}
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("resolutionRate")} value={pct(r.resolutionRate)} />
+                {target(r.targets.resolutionRate, pct)}
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("satisfaction")} value={num(r.satisfactionAvg)} suffix="/ 5" />
+                {target(r.targets.satisfaction, String)}
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("handling")} value={num(r.avgResolutionMinutes)} />
+                {target(r.targets.handlingMinutes, String)}
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("firstResponse")} value={num(r.kpis.avgFirstResponseMinutes)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("secondRound")} value={pct(r.kpis.secondRoundRate)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("escalation")} value={pct(r.kpis.escalationRate)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
+                <Statistic title={w("complaintRate")} value={pct(r.complaintRate)} />
+              </Card>
+            </Col>
+          </Row>
+          <Card title={w("categories")}>
+            <Suspense fallback={<Skeleton active />}>
+              <BarChart
+                label={w("categories")}
+                labels={r.categoryShares.map((c) => `${c.category} ${pct(c.share)}`)}
+                values={r.categoryShares.map((c) => c.count)}
+              />
+            </Suspense>
+          </Card>
+        </>
+      )}
+      <Card title={w("scorecard")}>
+        <Table
+          rowKey={(m) => `${m.businessLine}:${m.merchantId}`}
+          loading={cards.loading}
+          dataSource={cards.data?.items ?? []}
+          pagination={{ pageSize: 20 }}
+          columns={[
+            {
+              title: w("merchant"),
+              render: (_, m) => (m.name ? `${m.name}（${m.merchantId}）` : m.merchantId),
+            },
+            { title: w("orders"), dataIndex: "orders" },
+            { title: w("tickets"), dataIndex: "tickets" },
+            { title: w("foodComplaints"), dataIndex: "foodComplaints" },
+            { title: w("foodRate"), render: (_, m) => pct(m.complaintRate) },
+            { title: w("talk"), render: (_, m) => (m.talk ? <Tag color="red">{w("talkYes")}</Tag> : null) },
+            { title: w("resolutionRate"), render: (_, m) => pct(m.resolutionRate) },
+            { title: w("satisfaction"), render: (_, m) => num(m.satisfactionAvg) },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
