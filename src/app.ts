@@ -20,6 +20,8 @@ import { paymentsPoller } from "./modules/ledger/ledger.commands.ts";
 import { registerPaymentMetrics } from "./modules/ledger/ledger.metrics.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { liveRoutes } from "./modules/live/live.routes.ts";
+import { merchantVerificationPoller } from "./modules/merchant-service/merchant-service.jobs.ts";
+import { merchantServiceRoutes } from "./modules/merchant-service/merchant-service.routes.ts";
 import { channelsFrom } from "./modules/notifications/channels/index.ts";
 import { noticeSender, noticeWriter } from "./modules/notifications/notifications.jobs.ts";
 import { notificationsRoutes } from "./modules/notifications/notifications.routes.ts";
@@ -41,16 +43,19 @@ import { usersRoutes } from "./modules/users/users.routes.ts";
 import { webRoutes } from "./modules/web/web.routes.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { AppContext } from "./platform/context.ts";
-import { installErrorHandler } from "./platform/http.ts";
+import { frameworkError, installErrorHandler } from "./platform/http.ts";
 import { JobRunner } from "./platform/jobs.ts";
 import { LiveBus } from "./platform/live.ts";
 import { createMetrics } from "./platform/metrics.ts";
+import { installSecurityHeaders } from "./platform/security-headers.ts";
 import type { Packs } from "./policy-packs/load.ts";
 
 export interface App {
   http: FastifyInstance;
   ctx: AppContext;
   jobs: JobRunner;
+  /** Every route as registered (HEAD twins included): the route-matrix test classifies each. */
+  routes: { method: string; url: string }[];
 }
 
 /** Builds the HTTP app and wires the modules; nothing else. */
@@ -74,8 +79,13 @@ export async function buildApp(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    frameworkErrors: frameworkError,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const routes: App["routes"] = [];
+  http.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
 
   const metrics = createMetrics();
   registerPaymentMetrics(metrics.registry, ctx);
@@ -111,6 +121,7 @@ export async function buildApp(
     },
   });
   installErrorHandler(http);
+  installSecurityHeaders(http, config);
   installAuth(http, ctx);
 
   const jobs = new JobRunner(
@@ -119,6 +130,7 @@ export async function buildApp(
       slaEngine(ctx),
       paymentsPoller(ctx),
       executionOverduePoller(ctx),
+      merchantVerificationPoller(ctx),
       followUpPoller(ctx),
       ...incidentPollers(ctx, (line) => http.log.warn(line)),
       reportsPoller(ctx),
@@ -154,8 +166,9 @@ export async function buildApp(
   returnVisitsRoutes(http, ctx);
   incidentsRoutes(http, ctx);
   reportsRoutes(http, ctx);
+  merchantServiceRoutes(http, ctx);
   channelsRoutes(http, ctx, metrics.registry);
   await webRoutes(http);
 
-  return { http, ctx, jobs };
+  return { http, ctx, jobs, routes };
 }

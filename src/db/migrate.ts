@@ -11,6 +11,7 @@ import * as m0008 from "./migrations/0008_surveys.ts";
 import * as m0009 from "./migrations/0009_incidents.ts";
 import * as m0010 from "./migrations/0010_channels.ts";
 import * as m0011 from "./migrations/0011_reports.ts";
+import * as m0012 from "./migrations/0012_merchant_service.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0009_incidents": m0009,
   "0010_channels": m0010,
   "0011_reports": m0011,
+  "0012_merchant_service": m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -646,7 +646,69 @@ export interface ReportAgentMonthlyTable extends ReportMeasures {
   agent: string;
 }
 
+/** Owned by the merchant-service module: a ticket sent to its merchant to verify (核实). */
+export interface MerchantVerificationsTable {
+  id: string;
+  ticket_no: string;
+  merchant_id: string;
+  status: "pending" | "accepted" | "disputed" | "missed" | "withdrawn";
+  requested_by: string;
+  requested_at: Date;
+  due_at: Date;
+  answered_by: string | null;
+  answered_at: Date | null;
+  statement: string | null;
+  attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+  mediation_id: string | null;
+}
+
+/** Owned by the merchant-service module: a dispute decided by a platform mediator (调解). */
+export interface MediationsTable {
+  id: string;
+  ticket_no: string;
+  merchant_id: string;
+  source: "merchant_dispute" | "remedy_dispute";
+  status: "open" | "decided";
+  merchant_statement: string | null;
+  merchant_evidence: ColumnType<string[], string[] | undefined, string[]>;
+  customer_statement: string;
+  customer_evidence: ColumnType<string[], string[] | undefined, string[]>;
+  opened_at: Date;
+  liable: string | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+/** Owned by the merchant-service module: a merchant's suggestion (建议) and what became of it. */
+export interface MerchantSuggestionsTable {
+  id: string;
+  merchant_id: string;
+  proposer_id: string | null;
+  proposer_name: string;
+  topic: string;
+  details: string;
+  category: string;
+  status: "submitted" | "assessed" | "forwarded" | "reported";
+  feasibility: string | null;
+  value: string | null;
+  assessment: string | null;
+  assessed_by: string | null;
+  assessed_at: Date | null;
+  department: string | null;
+  forwarded_by: string | null;
+  forwarded_at: Date | null;
+  result: string | null;
+  adopted: boolean | null;
+  reported_by: string | null;
+  reported_at: Date | null;
+  created_at: Date;
+}
+
 export interface Database {
+  merchant_verifications: MerchantVerificationsTable;
+  mediations: MediationsTable;
+  merchant_suggestions: MerchantSuggestionsTable;
   inbound_emails: InboundEmailsTable;
   email_contacts: EmailContactsTable;
   hotline_calls: HotlineCallsTable;

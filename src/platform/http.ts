@@ -134,3 +134,17 @@ export const ErrorSchema = {
     },
   },
 } as const;
+
+/**
+ * Errors Fastify's router raises before any hook or the error handler (a malformed URL, a path parameter
+ * over maxParamLength → 414): the contract's error body too, instead of Fastify's own shape.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const appError = new AppError(
+    error.code ?? "BAD_REQUEST",
+    status,
+    text("请求地址无效", "Invalid request address"),
+  );
+  reply.status(status).send(errorBody(appError, localeOf(request)));
+}

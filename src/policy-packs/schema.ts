@@ -256,6 +256,10 @@ export const PolicyPackSchema = T.Object(
         refundAfterReceiptHours: T.Optional(T.Integer({ minimum: 1 })),
         repairBusinessDays: T.Optional(T.Integer({ minimum: 1 })),
         compensationPaidHours: T.Optional(T.Integer({ minimum: 1 })),
+        /** The merchant's time to verify a complaint (商家核实); past it the platform decides. */
+        merchantVerificationHours: T.Optional(T.Integer({ minimum: 1 })),
+        /** Who is liable when the merchant lets that time pass; the merchant unless the pack says otherwise. */
+        merchantVerificationMissedLiable: T.Optional(Union(LIABLE_PARTIES)),
         reminderAtFraction: T.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
         /** The clocks a ticket runs from intake; review and progressUpdate run when the pack sets their target. */
         clocks: T.Object(

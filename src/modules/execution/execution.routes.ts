@@ -84,7 +84,7 @@ export function executionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/execution-orders",
     {
-      preHandler: need("execution.read"),
+      preValidation: need("execution.read"),
       schema: {
         tags: ["execution"],
         summary: "The execution-order board: a department's orders, open ones first by deadline",
@@ -155,7 +155,7 @@ export function executionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/execution-orders/:orderId",
     {
-      preHandler: need("execution.read"),
+      preValidation: need("execution.read"),
       schema: {
         tags: ["execution"],
         summary: "One execution order",
@@ -174,7 +174,7 @@ export function executionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/execution-orders/:orderId/transitions",
     {
-      preHandler: need("execution.work"),
+      preValidation: need("execution.work"),
       schema: {
         tags: ["execution"],
         summary: "Start (in_progress), complete (done) or fail (failed, with a reason) an execution order",

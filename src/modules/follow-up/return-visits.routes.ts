@@ -60,7 +60,7 @@ export function returnVisitsRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get(
     "/api/v1/return-visits",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["follow-up"],
         summary: "Return-visit tasks (回访): `status=due` is the list to call, oldest first",
@@ -100,7 +100,7 @@ export function returnVisitsRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post(
     "/api/v1/return-visits/:id/outcome",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["follow-up"],
         summary: "Record the outcome of the call; problem_returned (note required) reopens the ticket",

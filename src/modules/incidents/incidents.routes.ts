@@ -166,7 +166,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/incidents",
     {
-      preHandler: need("incidents.read"),
+      preValidation: need("incidents.read"),
       schema: {
         tags,
         summary: "Incidents, newest first (batch complaints and food-safety emergencies)",
@@ -206,7 +206,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/incidents/:id",
     {
-      preHandler: need("incidents.read"),
+      preValidation: need("incidents.read"),
       schema: {
         tags,
         summary: "One incident with its linked tickets (phones masked), timeline and order-system calls",
@@ -220,7 +220,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/incidents/emergency",
     {
-      preHandler: need("incidents.manage"),
+      preValidation: need("incidents.manage"),
       schema: {
         tags,
         summary:
@@ -254,7 +254,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
     app.post(
       `/api/v1/incidents/:id/${path}`,
       {
-        preHandler: need("incidents.manage"),
+        preValidation: need("incidents.manage"),
         schema: {
           tags,
           summary,

@@ -213,7 +213,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/knowledge/entries",
     {
-      preHandler: need("knowledge.read"),
+      preValidation: need("knowledge.read"),
       schema: {
         tags: ["knowledge"],
         summary: "List knowledge entries (staff), paged",
@@ -275,7 +275,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/knowledge/entries/:id/versions",
     {
-      preHandler: need("knowledge.read"),
+      preValidation: need("knowledge.read"),
       schema: {
         tags: ["knowledge"],
         summary: "Every version of an entry, newest first: who changed what, when and why",
@@ -326,7 +326,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/knowledge/entries",
     {
-      preHandler: need("knowledge.edit"),
+      preValidation: need("knowledge.edit"),
       schema: {
         tags: ["knowledge"],
         summary: "Add a knowledge entry (admin); it is searchable at once",
@@ -362,7 +362,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     "/api/v1/knowledge/entries/:id",
     {
-      preHandler: need("knowledge.edit"),
+      preValidation: need("knowledge.edit"),
       schema: {
         tags: ["knowledge"],
         summary: "Publish a new version of an entry (admin); `status: archived` takes it out of search",
@@ -425,7 +425,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/knowledge/macros/:id/render",
     {
-      preHandler: need("knowledge.read"),
+      preValidation: need("knowledge.read"),
       schema: {
         tags: ["knowledge"],
         summary: "Fill a canned reply's variables for an agent",

@@ -135,7 +135,7 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo/ledger",
     {
-      preHandler: need("ledger.read"),
+      preValidation: need("ledger.read"),
       schema: {
         tags: ["ledger"],
         summary: "The ticket's money: every payout and charge with its attempts, and the totals",
@@ -158,7 +158,7 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/orders/:orderNo/ledger",
     {
-      preHandler: need("ledger.read"),
+      preValidation: need("ledger.read"),
       schema: {
         tags: ["ledger"],
         summary: "The order's money across its tickets: paid, reserved, refundable, and every entry",
@@ -203,7 +203,7 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/ledger/entries/:entryId/retry",
     {
-      preHandler: need("ledger.manage"),
+      preValidation: need("ledger.manage"),
       schema: {
         tags: ["ledger"],
         summary: "Retry a payout that failed for good: another round of attempts under the same key",

@@ -72,7 +72,7 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/live/tokens",
     {
-      preHandler: need("tickets.read"),
+      preValidation: need("tickets.read"),
       schema: {
         tags: ["live"],
         summary: "A one-minute token to open the staff event stream (EventSource cannot send headers)",

@@ -140,7 +140,7 @@ export function notificationsRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get(
     "/api/v1/tickets/:ticketNo/notifications",
     {
-      preHandler: need("notifications.read"),
+      preValidation: need("notifications.read"),
       schema: {
         tags: ["notifications"],
         summary:
@@ -161,7 +161,7 @@ export function notificationsRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get(
     "/api/v1/notifications/dead-letters",
     {
-      preHandler: need("notifications.manage"),
+      preValidation: need("notifications.manage"),
       schema: {
         tags: ["notifications"],
         summary: "Notices given up after their retries (newest first; page with `before` = the last id)",
@@ -182,7 +182,7 @@ export function notificationsRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post(
     "/api/v1/notifications/:id/retry",
     {
-      preHandler: need("notifications.manage"),
+      preValidation: need("notifications.manage"),
       schema: {
         tags: ["notifications"],
         summary: "Send a dead-lettered notice again, with fresh attempts (quiet hours still apply)",

@@ -85,7 +85,7 @@ export function templatesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/notification-templates",
     {
-      preHandler: need("notifications.templates"),
+      preValidation: need("notifications.templates"),
       schema: {
         tags: ["notifications"],
         summary: "The template in force for every kind of notice, for one business line, channel and locale",
@@ -112,7 +112,7 @@ export function templatesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     path,
     {
-      preHandler: need("notifications.templates"),
+      preValidation: need("notifications.templates"),
       schema: {
         tags: ["notifications"],
         summary: "One template (`*` for every business line or every channel)",
@@ -126,7 +126,7 @@ export function templatesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     path,
     {
-      preHandler: need("notifications.templates"),
+      preValidation: need("notifications.templates"),
       schema: {
         tags: ["notifications"],
         summary:

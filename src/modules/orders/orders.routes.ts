@@ -39,7 +39,7 @@ export function ordersRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     "/api/v1/orders/:orderNo",
     {
-      preHandler: need("orders.write"),
+      preValidation: need("orders.write"),
       schema: {
         tags: ["orders"],
         summary: "Upsert an order pushed by the order system",

@@ -17,7 +17,7 @@ export function ticketOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo/order",
     {
-      preHandler: need("tickets.read"),
+      preValidation: need("tickets.read"),
       schema: {
         tags: ["tickets"],
         summary: "The order the ticket is about (items, amounts in fen, merchant, rider, region, batches)",

@@ -169,7 +169,7 @@ export function policiesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/policy-packs/:businessLine/full",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["policies"],
         summary: "The whole active pack, every number included (administrators, read-only)",

@@ -13,6 +13,7 @@ import {
 import { normalisePhone } from "../intake/intake.domain.ts";
 import { openPayouts } from "../ledger/ledger.commands.ts";
 import { findAccount } from "../ledger/ledger.store.ts";
+import { openMediation } from "../merchant-service/mediation.commands.ts";
 import { findOrder } from "../orders/orders.store.ts";
 import type { BusinessCalendar } from "../sla/calendar.domain.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
@@ -422,6 +423,20 @@ export async function respondToRemedy(
       },
       now,
     );
+    // A disputed remedy goes to the platform's mediators, the customer's words as their statement.
+    if (response === "disputed")
+      await openMediation(
+        trx,
+        t,
+        {
+          source: "remedy_dispute",
+          merchantStatement: null,
+          merchantEvidence: [],
+          customerStatement: answer.comment,
+        },
+        p ? actorOf(p) : { id: null, name: "customer", role: "customer" },
+        now,
+      );
     return {
       ...r,
       customer_response: response,

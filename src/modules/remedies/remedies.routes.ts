@@ -163,7 +163,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo/verification",
     {
-      preHandler: need("remedies.read"),
+      preValidation: need("remedies.read"),
       schema: {
         tags: ["remedies"],
         summary: "The verification record (核实情况): is the claim true, who is liable, the evidence",
@@ -182,7 +182,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     "/api/v1/tickets/:ticketNo/verification",
     {
-      preHandler: need("remedies.propose"),
+      preValidation: need("remedies.propose"),
       schema: {
         tags: ["remedies"],
         summary: "Record the verification: confirmed or not, the liable party, findings and evidence",
@@ -245,7 +245,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo/remedy-proposal",
     {
-      preHandler: need("remedies.read"),
+      preValidation: need("remedies.read"),
       schema: {
         tags: ["remedies"],
         summary:
@@ -332,7 +332,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/remedies",
     {
-      preHandler: need("remedies.propose"),
+      preValidation: need("remedies.propose"),
       schema: {
         tags: ["remedies"],
         summary: "Decide the remedy: the proposal as it stands (no items) or adjusted items",
@@ -375,7 +375,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo/remedies",
     {
-      preHandler: need("remedies.read"),
+      preValidation: need("remedies.read"),
       schema: {
         tags: ["remedies"],
         summary: "The ticket's remedies, oldest first",
@@ -394,7 +394,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/remedies",
     {
-      preHandler: need("remedies.read"),
+      preValidation: need("remedies.read"),
       schema: {
         tags: ["remedies"],
         summary:
@@ -464,7 +464,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/remedies/:remedyId",
     {
-      preHandler: need("remedies.read"),
+      preValidation: need("remedies.read"),
       schema: {
         tags: ["remedies"],
         summary: "One remedy, with the proposal it was decided on",
@@ -485,7 +485,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/remedies/:remedyId/approve",
     {
-      preHandler: need("remedies.approve"),
+      preValidation: need("remedies.approve"),
       schema: {
         tags: ["remedies"],
         summary: "Approve a remedy waiting for a supervisor (approving an approved one changes nothing)",
@@ -505,7 +505,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/remedies/:remedyId/reject",
     {
-      preHandler: need("remedies.approve"),
+      preValidation: need("remedies.approve"),
       schema: {
         tags: ["remedies"],
         summary: "Reject a remedy waiting for a supervisor, with the reason",
@@ -525,7 +525,7 @@ export function remediesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/remedies/:remedyId/execute",
     {
-      preHandler: need("remedies.propose"),
+      preValidation: need("remedies.propose"),
       schema: {
         tags: ["remedies"],
         summary: "Pay the approved remedy's due payouts now instead of at the next tick (never twice)",

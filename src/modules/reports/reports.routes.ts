@@ -105,7 +105,7 @@ const get = (
   app.get(
     path,
     {
-      ...(options.permission ? { preHandler: need(options.permission) } : {}),
+      ...(options.permission ? { preValidation: need(options.permission) } : {}),
       schema: {
         tags,
         summary: options.summary,
@@ -132,7 +132,7 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/reports/monthly.csv",
     {
-      preHandler: need("reports.read"),
+      preValidation: need("reports.read"),
       schema: {
         tags,
         summary: "The monthly report as CSV (UTF-8 with BOM, opens in Excel)",

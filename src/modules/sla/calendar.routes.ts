@@ -84,7 +84,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/calendar",
     {
-      preHandler: need("calendar.read"),
+      preValidation: need("calendar.read"),
       schema: {
         tags: ["sla"],
         summary: "The business calendar of a year: holidays, adjusted working days, service hours",
@@ -153,7 +153,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     "/api/v1/calendar/days/:date",
     {
-      preHandler: need("calendar.manage"),
+      preValidation: need("calendar.manage"),
       schema: {
         tags: ["sla"],
         summary: "Mark one day a holiday or an adjusted working day (admin)",
@@ -183,7 +183,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.delete(
     "/api/v1/calendar/days/:date",
     {
-      preHandler: need("calendar.manage"),
+      preValidation: need("calendar.manage"),
       schema: {
         tags: ["sla"],
         summary: "Remove a day's entry: the weekday rule applies to it again (admin)",
@@ -210,7 +210,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put(
     "/api/v1/calendar/years/:year",
     {
-      preHandler: need("calendar.manage"),
+      preValidation: need("calendar.manage"),
       schema: {
         tags: ["sla"],
         summary:

@@ -33,7 +33,7 @@ export function escalationsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/escalations",
     {
-      preHandler: need("escalations.read"),
+      preValidation: need("escalations.read"),
       schema: {
         tags: ["sla"],
         summary: "Open escalated tickets (level 1 supervisor, 2 operations manager), most urgent first",

@@ -4,6 +4,8 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, conflict, text } from "../../platform/errors.ts";
 import type { BusinessLine, Severity } from "../../policy-packs/schema.ts";
 import { afterStatusChange } from "../follow-up/follow-up.commands.ts";
+import { afterMerchantStatus } from "../merchant-service/verification.commands.ts";
+import type { BusinessCalendar } from "../sla/calendar.domain.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
 import { syncTicketClocks } from "../sla/sla.commands.ts";
 import type { SlaTrigger } from "../sla/sla.domain.ts";
@@ -32,7 +34,13 @@ async function withTicket<T>(
   ctx: AppContext,
   principal: Principal,
   ticketNo: string,
-  work: (t: TicketRow, trx: Transaction<Database>, now: Date, sla: SlaTrigger) => Promise<T>,
+  work: (
+    t: TicketRow,
+    trx: Transaction<Database>,
+    now: Date,
+    sla: SlaTrigger,
+    calendar: BusinessCalendar,
+  ) => Promise<T>,
 ): Promise<T> {
   let changed: TicketRow | undefined;
   // Before the transaction: on PGlite a first read of the calendar inside it would wait for it.
@@ -45,7 +53,7 @@ async function withTicket<T>(
     const now = ctx.clock.now();
     // The SLA clocks follow what the command did: a new status, a reply the customer reads, new facts.
     const sla: SlaTrigger = { fromStatus: ticket.status };
-    const out = await work(ticket, trx, now, sla);
+    const out = await work(ticket, trx, now, sla, calendar);
     await syncTicketClocks(trx, ctx.packs, calendar, ticketNo, sla, now);
     return out;
   });
@@ -179,7 +187,7 @@ export async function transitionTicket(
   to: Status,
   reason: string | undefined,
 ): Promise<void> {
-  await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
+  await withTicket(ctx, p, ticketNo, async (t, trx, now, _sla, calendar) => {
     const from = statusOf(t);
     const problem = checkTransition(from, to, reason);
     if (problem === "ILLEGAL_TRANSITION")
@@ -225,6 +233,8 @@ export async function transitionTicket(
     );
     // Resolving schedules the survey, the return visit and the quiet-period close; reopening cancels them.
     await afterStatusChange(trx, ctx, { ...t, ...patch } as TicketRow, to, now);
+    // Sent to the merchant: its verification deadline starts; taken back: the pending one is withdrawn.
+    await afterMerchantStatus(trx, ctx, calendar, t, from, to, actorOf(p), now);
   });
 }
 

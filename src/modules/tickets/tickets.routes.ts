@@ -46,7 +46,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets",
     {
-      preHandler: need("tickets.read"),
+      preValidation: need("tickets.read"),
       schema: {
         tags: ["tickets"],
         summary: "The staff queue, filtered and paged (merchants and riders see only their own)",
@@ -150,7 +150,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/tickets/:ticketNo",
     {
-      preHandler: need("tickets.read"),
+      preValidation: need("tickets.read"),
       schema: {
         tags: ["tickets"],
         summary: "One ticket with its clocks and full timeline",
@@ -344,7 +344,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/take",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["tickets"],
         summary: "Take the ticket: assign it to me and start work",
@@ -367,7 +367,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/assign",
     {
-      preHandler: need("tickets.assign"),
+      preValidation: need("tickets.assign"),
       schema: {
         tags: ["tickets"],
         summary: "Assign the ticket to an agent",
@@ -391,7 +391,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/replies",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["tickets"],
         summary: "Reply to the customer, or add an internal note",
@@ -419,7 +419,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/transitions",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["tickets"],
         summary: "Move the ticket to another status (409 ILLEGAL_TRANSITION when not allowed)",
@@ -439,7 +439,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/classification",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["tickets"],
         summary: "Change category, sub-type, severity or urgency, with a reason; clocks are recomputed",
@@ -480,7 +480,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/tickets/:ticketNo/merge",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["tickets"],
         summary: "Merge this duplicate into another open ticket of the same customer",

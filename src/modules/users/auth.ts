@@ -25,7 +25,11 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   });
 }
 
-/** A preHandler that lets the request through only with a permission of the role table. */
+/**
+ * A `preValidation` hook that lets the request through only with a permission of the role table. It runs
+ * before body validation so that an anonymous or unauthorised caller gets 401/403, never a 400 that
+ * describes the schema.
+ */
 export function need(permission: Permission) {
   return async (request: FastifyRequest) => {
     if (!request.principal) throw unauthorized();

@@ -55,6 +55,12 @@ export const PERMISSIONS = {
   /** Merchants read their own merchants' figures only (scoped in the reports routes). */
   "reports.read": ["admin", "supervisor", "manager", "qa", "merchant"],
   "reports.agents": ["admin", "supervisor", "manager", "qa"],
+  /** Merchant service: a merchant answers its own verifications and files suggestions (scoped in the routes). */
+  "merchant.verify": ["merchant"],
+  "merchant.suggest": ["merchant"],
+  "mediations.read": ["admin", "supervisor", "manager"],
+  "mediations.decide": ["admin", "supervisor", "manager"],
+  "suggestions.manage": ["admin", "supervisor", "manager"],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

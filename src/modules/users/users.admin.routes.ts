@@ -14,7 +14,7 @@ export function usersAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/users",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["users"],
         summary: "Users with their roles, paged",
@@ -72,7 +72,7 @@ export function usersAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/roles",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["users"],
         summary: "Each role with the permissions it grants",
@@ -97,7 +97,7 @@ export function usersAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/agents",
     {
-      preHandler: need("tickets.assign"),
+      preValidation: need("tickets.assign"),
       schema: {
         tags: ["users"],
         summary: "Staff a ticket can be assigned to",

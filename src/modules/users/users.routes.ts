@@ -120,7 +120,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/users",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["users"],
         summary: "Create a staff, merchant or rider user",
@@ -164,7 +164,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/api-keys",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["users"],
         summary: "Create an integration API key (shown once)",
@@ -185,7 +185,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.delete(
     "/api/v1/api-keys/:id",
     {
-      preHandler: need("users.manage"),
+      preValidation: need("users.manage"),
       schema: {
         tags: ["users"],
         summary: "Revoke an API key",

@@ -9,6 +9,9 @@ import { ExecutionBoard } from "./execution/ExecutionBoard.tsx";
 import { IncidentsRoute } from "./incidents/IncidentsRoute.tsx";
 import { KnowledgeRoute } from "./knowledge/KnowledgeRoute.tsx";
 import { LoginPage } from "./LoginPage.tsx";
+import { MediationsPage } from "./mediation/MediationsPage.tsx";
+import { MySuggestionsPage } from "./merchant/MySuggestionsPage.tsx";
+import { SuggestionBoard } from "./merchant/SuggestionBoard.tsx";
 import { NotificationsAdminPage } from "./notifications/NotificationsAdminPage.tsx";
 import { OverviewPage } from "./overview/OverviewPage.tsx";
 import { QueuePage } from "./queue/QueuePage.tsx";
@@ -59,6 +62,11 @@ export default function ConsoleApp() {
     page = <IncidentsRoute pathname={pathname} />;
   else if (pathname.startsWith("/console/knowledge") && can(session, "knowledge.read"))
     page = <KnowledgeRoute pathname={pathname} />;
+  else if (pathname === "/console/suggestions" && can(session, "merchant.suggest"))
+    page = <MySuggestionsPage />;
+  else if (pathname === "/console/suggestions" && can(session, "suggestions.manage"))
+    page = <SuggestionBoard />;
+  else if (pathname === "/console/mediations" && can(session, "mediations.read")) page = <MediationsPage />;
   else
     page = (
       <Result

@@ -20,6 +20,7 @@ import { Link, navigate, useLocation } from "../shared/router.tsx";
 import { incidentsMenu } from "./incidents/menu.tsx";
 import { knowledgeMenu } from "./knowledge/menu.tsx";
 import { useKbWords } from "./knowledge/words.ts";
+import { merchantServiceMenu } from "./merchant/menu.tsx";
 import { word } from "./notifications/words.ts";
 import { remedyMenu } from "./remedies/menu.tsx";
 import { useWords } from "./remedies/words.ts";
@@ -67,6 +68,7 @@ export function Shell({ children }: { children: ReactNode }) {
       : []),
     ...incidentsMenu(session, locale),
     ...reportsMenu(session, locale),
+    ...merchantServiceMenu(session, locale),
     ...knowledgeMenu(session, kb),
     ...(can(session, "notifications.manage")
       ? [

@@ -100,6 +100,11 @@ const EVENT: Table = {
   evidence_added: ["补充材料", "Evidence added"],
   escalated: ["升级", "Escalated"],
   sla_breached: ["时限超时", "Deadline missed"],
+  merchant_verification_requested: ["请商家核实", "Sent to the merchant to verify"],
+  merchant_verification_answered: ["商家核实答复", "Merchant's verification"],
+  merchant_verification_missed: ["商家逾期未核实", "Merchant missed the verification deadline"],
+  mediation_opened: ["发起调解", "Mediation opened"],
+  mediation_decided: ["调解裁定", "Mediation decided"],
 };
 
 const REMEDY: Table = {

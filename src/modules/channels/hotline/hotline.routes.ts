@@ -219,7 +219,7 @@ export function hotlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     "/api/v1/channels/cti/calls/:callId/ticket",
     {
-      preHandler: need("tickets.register"),
+      preValidation: need("tickets.register"),
       schema: {
         tags: ["channels"],
         summary:
@@ -305,7 +305,7 @@ export function hotlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/channels/cti/metrics",
     {
-      preHandler: need("tickets.work"),
+      preValidation: need("tickets.work"),
       schema: {
         tags: ["channels"],
         summary:

@@ -80,6 +80,7 @@ const MESSAGES = {
   clock_review: ["审核", "Review"],
   clock_progressUpdate: ["进度更新", "Progress update"],
   clock_execution: ["执行单", "Execution order"],
+  "clock_merchant-verification": ["商家核实", "Merchant verification"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type SlaMessage = keyof typeof MESSAGES;

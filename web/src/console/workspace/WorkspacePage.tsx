@@ -5,6 +5,7 @@ import { formatTime } from "../../shared/format.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
+import { VerificationPanel } from "../merchant/VerificationPanel.tsx";
 import { NotificationLog } from "../notifications/NotificationLog.tsx";
 import { RemedyPanels } from "../remedies/RemedyPanels.tsx";
 import { can, useSession } from "../session.ts";
@@ -99,6 +100,9 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
           <EvidenceGallery ticket={ticket} />
         </Col>
         <Col xs={24} lg={14} xl={15}>
+          {can(session, "merchant.verify") && (
+            <VerificationPanel ticketNo={ticketNo} clocks={ticket.sla.clocks} onDone={refresh} />
+          )}
           {can(session, "tickets.work") ? (
             <ReplyBox ticketNo={ticketNo} onSent={refresh} />
           ) : (
