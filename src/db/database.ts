@@ -32,6 +32,10 @@ export async function openDatabase(options: {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
     // An idle client that loses its server must not crash the process; the next query reports it instead.
     pool.on("error", () => {});
+    // A client checked out (inside a transaction, between two of its queries) has no pool listener: a
+    // dropped connection would be an uncaught 'error' and end the process. The next query on that client
+    // fails instead, the request answers 503 and the pool replaces the client.
+    pool.on("connect", (client) => client.on("error", () => {}));
     nameStatementsOf(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
