@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { ensureWebBuilt } from "../../scripts/web-build.ts";
+import { startServer, type TestServer } from "../helpers/server.ts";
 
 /**
  * The browser tests' common parts: Debian's chromium driven by playwright-core, one browser per file,
@@ -31,6 +33,26 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * One chromium and one app server per test file, started before its tests and closed after them.
+ * `start` picks the server (default: one over the run's database).
+ */
+export function browserAndServer(start: () => Promise<TestServer> = () => startServer()): {
+  browser: Browser;
+  server: TestServer;
+} {
+  const fixture = {} as { browser: Browser; server: TestServer };
+  beforeAll(async () => {
+    fixture.browser = await launchBrowser();
+    fixture.server = await start();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
 }
 
 export const PHONE_VIEWPORT: BrowserContextOptions = {

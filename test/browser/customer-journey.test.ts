@@ -1,10 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   PHONE_VIEWPORT,
   samplePhoto,
@@ -13,18 +12,11 @@ import {
   UI_TIMEOUT,
 } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 
+const fixture = browserAndServer();
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-  admin = await login(server.url, "admin");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  admin = await login(fixture.server.url, "admin");
 });
 
 /** The Form.Item around an input, where antd shows that field's message. */
@@ -37,14 +29,14 @@ describe("customer H5 form", () => {
   it(
     "shows the API's field errors next to each field",
     async () => {
-      const { phone, orderNo } = await createOrder(server.url, admin);
-      const context = await browser.newContext(PHONE_VIEWPORT);
+      const { phone, orderNo } = await createOrder(fixture.server.url, admin);
+      const context = await fixture.browser.newContext(PHONE_VIEWPORT);
       const page = await context.newPage();
       // The refused submissions are expected to show as failed requests, and only those.
       const errors = consoleErrors(page, [
         /Failed to load resource: the server responded with a status of 400/,
       ]);
-      await page.goto(`${server.url}/h5/new?channel=app`);
+      await page.goto(`${fixture.server.url}/h5/new?channel=app`);
 
       await page.getByRole("button", { name: "提交申请" }).click();
       await expect
@@ -89,19 +81,19 @@ describe("a request from a phone to an agent's reply, live", () => {
   it(
     "is submitted with a photo, found and answered in the console, and the open progress page shows the reply",
     async () => {
-      const { phone, orderNo } = await createOrder(server.url, admin);
+      const { phone, orderNo } = await createOrder(fixture.server.url, admin);
 
       // The agent has the queue open before the request arrives.
-      const staffContext = await browser.newContext(DESKTOP_VIEWPORT);
+      const staffContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const staff = await staffContext.newPage();
       const staffErrors = consoleErrors(staff);
-      await logInConsole(staff, server.url, "agent1");
+      await logInConsole(staff, fixture.server.url, "agent1");
       await staff.getByText("实时更新中").waitFor({ timeout: UI_TIMEOUT });
 
-      const customerContext = await browser.newContext(PHONE_VIEWPORT);
+      const customerContext = await fixture.browser.newContext(PHONE_VIEWPORT);
       const customer = await customerContext.newPage();
       const customerErrors = consoleErrors(customer);
-      await customer.goto(`${server.url}/h5/new?channel=app`);
+      await customer.goto(`${fixture.server.url}/h5/new?channel=app`);
       await customer.getByLabel("手机号").fill(phone);
       await customer.getByLabel("订单号").fill(orderNo);
       await customer.getByLabel("订单号").blur();

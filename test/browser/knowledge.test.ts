@@ -1,10 +1,10 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   PHONE_VIEWPORT,
   screenshot,
@@ -12,18 +12,11 @@ import {
   UI_TIMEOUT,
 } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 
+const fixture = browserAndServer();
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-  admin = await login(server.url, "admin");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  admin = await login(fixture.server.url, "admin");
 });
 
 /** The Form.Item holding a field, where antd shows that field's message. */
@@ -36,13 +29,13 @@ describe("the knowledge base in the console", () => {
   it(
     "lets an administrator edit a FAQ answer into a new version, with the server's errors by the field",
     async () => {
-      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const page = await context.newPage();
       // The refused save (a bad intent code) is expected to show as one failed request.
       const errors = consoleErrors(page, [
         /Failed to load resource: the server responded with a status of 400/,
       ]);
-      await logInConsole(page, server.url, "admin");
+      await logInConsole(page, fixture.server.url, "admin");
       await page.getByRole("link", { name: "知识库" }).click();
       await page.locator(".ant-segmented-item", { hasText: "常见问题" }).click();
       await page.getByRole("searchbox", { name: "搜索标题、内容、问法" }).fill("冷冻肉怎么解冻");
@@ -74,7 +67,7 @@ describe("the knowledge base in the console", () => {
       expect(v2Text).not.toContain("标题");
       expect(v2Text).not.toContain("意图");
       // The customers' matcher answers with the new text at once.
-      const matched = await client(server.url).get(
+      const matched = await client(fixture.server.url).get(
         `/api/v1/knowledge/faq/match?q=${encodeURIComponent("牛排怎么解冻")}&businessLine=fresh_food`,
       );
       expect(matched.body.answer.text).toBe(answer);
@@ -89,25 +82,28 @@ describe("the knowledge base in the console", () => {
     "lets agents and supervisors read it but shows them no way to edit, and the server refuses them too",
     async () => {
       for (const username of ["agent1", "supervisor1"]) {
-        const context = await browser.newContext(DESKTOP_VIEWPORT);
+        const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
         const page = await context.newPage();
         const errors = consoleErrors(page);
-        await logInConsole(page, server.url, username);
+        await logInConsole(page, fixture.server.url, username);
         await page.getByRole("link", { name: "知识库" }).click();
         await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
         expect(await page.getByRole("button", { name: /新建条目/ }).count()).toBe(0);
-        await page.goto(`${server.url}/console/knowledge/macro.refund_done`);
+        await page.goto(`${fixture.server.url}/console/knowledge/macro.refund_done`);
         await page.getByTestId("kb-version-1").waitFor({ timeout: UI_TIMEOUT });
         await page.getByText("您的角色只能查看知识库").waitFor();
         expect(await page.getByRole("button", { name: /编\s*辑/ }).count()).toBe(0);
-        await page.goto(`${server.url}/console/knowledge/new`);
+        await page.goto(`${fixture.server.url}/console/knowledge/new`);
         await page.getByText("您的角色只能查看知识库").waitFor({ timeout: UI_TIMEOUT });
         expect(await page.getByRole("button", { name: /创\s*建/ }).count()).toBe(0);
-        const token = await login(server.url, username);
-        const put = await client(server.url, token).put("/api/v1/knowledge/entries/macro.refund_done", {
-          expectedVersion: 1,
-          body: "改掉",
-        });
+        const token = await login(fixture.server.url, username);
+        const put = await client(fixture.server.url, token).put(
+          "/api/v1/knowledge/entries/macro.refund_done",
+          {
+            expectedVersion: 1,
+            body: "改掉",
+          },
+        );
         expect(put.status).toBe(403);
         expect(errors).toEqual([]);
         await context.close();
@@ -119,8 +115,8 @@ describe("the knowledge base in the console", () => {
   it(
     "gives an agent canned replies filled in for the ticket, inserted into the reply box",
     async () => {
-      const { phone, orderNo } = await createOrder(server.url, admin);
-      const filed = await client(server.url).post("/api/v1/tickets", {
+      const { phone, orderNo } = await createOrder(fixture.server.url, admin);
+      const filed = await client(fixture.server.url).post("/api/v1/tickets", {
         channel: "app",
         phone,
         orderNo,
@@ -129,11 +125,11 @@ describe("the knowledge base in the console", () => {
       });
       expect(filed.status).toBe(201);
       const ticketNo: string = filed.body.ticketNo;
-      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await logInConsole(page, server.url, "agent1");
-      await page.goto(`${server.url}/console/tickets/${ticketNo}`);
+      await logInConsole(page, fixture.server.url, "agent1");
+      await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
       const box = page.getByRole("textbox", { name: "回复客户" });
       await box.waitFor({ timeout: UI_TIMEOUT });
       await box.fill("您好，");
@@ -164,11 +160,11 @@ describe("self-service help on the phone", () => {
   it(
     "answers a customer's question and sends an unanswerable one to the request form",
     async () => {
-      const { phone, orderNo } = await createOrder(server.url, admin);
-      const context = await browser.newContext(PHONE_VIEWPORT);
+      const { phone, orderNo } = await createOrder(fixture.server.url, admin);
+      const context = await fixture.browser.newContext(PHONE_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await page.goto(`${server.url}/h5/new?channel=app&orderNo=${orderNo}&phone=${phone}`);
+      await page.goto(`${fixture.server.url}/h5/new?channel=app&orderNo=${orderNo}&phone=${phone}`);
       await page.getByRole("link", { name: "先看看常见问题" }).click();
       await page.waitForURL(/\/h5\/help\?channel=app/, { timeout: UI_TIMEOUT });
 
@@ -189,7 +185,7 @@ describe("self-service help on the phone", () => {
       await page.getByText("没有找到确定的答案").waitFor();
       await screenshot(page, "h5-help-none");
       await page.getByRole("button", { name: "提交售后申请" }).click();
-      await page.waitForURL(`${server.url}/h5/new?channel=app&orderNo=${orderNo}&phone=${phone}`, {
+      await page.waitForURL(`${fixture.server.url}/h5/new?channel=app&orderNo=${orderNo}&phone=${phone}`, {
         timeout: UI_TIMEOUT,
       });
       expect(await page.getByLabel("手机号").inputValue()).toBe(phone);

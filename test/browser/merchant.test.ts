@@ -1,10 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   screenshot,
   TEST_TIMEOUT,
@@ -12,25 +11,21 @@ import {
 } from "./browser.ts";
 
 /** A merchant in the console: answers a complaint sent to it for verification, then files a suggestion. */
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 let agent: string;
 
+const fixture = browserAndServer();
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-  [admin, agent] = await Promise.all([login(server.url, "admin"), login(server.url, "agent1")]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  [admin, agent] = await Promise.all([
+    login(fixture.server.url, "admin"),
+    login(fixture.server.url, "agent1"),
+  ]);
 });
 
 /** A complaint about M001's food, sent by the agent to the merchant to verify. */
 async function awaitingVerification(): Promise<string> {
-  const { phone, orderNo } = await createOrder(server.url, admin, { merchantId: "M001" });
-  const r = await client(server.url).post("/api/v1/tickets", {
+  const { phone, orderNo } = await createOrder(fixture.server.url, admin, { merchantId: "M001" });
+  const r = await client(fixture.server.url).post("/api/v1/tickets", {
     channel: "app",
     phone,
     orderNo,
@@ -38,7 +33,7 @@ async function awaitingVerification(): Promise<string> {
     description: LONG_TEXT,
   });
   expect(r.status).toBe(201);
-  const sent = await client(server.url, agent).post(
+  const sent = await client(fixture.server.url, agent).post(
     `/api/v1/tickets/${r.body.ticketNo}/merchant-verification/request`,
   );
   expect(sent.status).toBe(201);
@@ -50,12 +45,12 @@ describe("the merchant portal", () => {
     "lets a merchant accept a complaint within its deadline and file a suggestion",
     async () => {
       const ticketNo = await awaitingVerification();
-      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await logInConsole(page, server.url, "merchant1");
+      await logInConsole(page, fixture.server.url, "merchant1");
 
-      await page.goto(`${server.url}/console/tickets/${ticketNo}`);
+      await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
       const panel = page.getByTestId("merchant-verification");
       await panel.waitFor({ timeout: UI_TIMEOUT });
       // The countdown to the verification deadline runs while the merchant decides.
@@ -67,9 +62,11 @@ describe("the merchant portal", () => {
       await panel.getByRole("button", { name: "确认责任" }).click();
       await panel.getByText("已确认责任").waitFor({ timeout: UI_TIMEOUT });
       // The server recorded it: the merchant is liable and the ticket is back with the agent.
-      const ticket = await client(server.url, agent).get(`/api/v1/tickets/${ticketNo}`);
+      const ticket = await client(fixture.server.url, agent).get(`/api/v1/tickets/${ticketNo}`);
       expect(ticket.body.status).toBe("in_progress");
-      const liability = await client(server.url, agent).get(`/api/v1/tickets/${ticketNo}/verification`);
+      const liability = await client(fixture.server.url, agent).get(
+        `/api/v1/tickets/${ticketNo}/verification`,
+      );
       expect(liability.body.verification.liableParty).toBe("merchant");
 
       await page.getByRole("link", { name: "我的建议" }).click();

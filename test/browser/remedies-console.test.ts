@@ -1,11 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { openTicket, simulatorOf, WRONG_CHERRIES } from "../helpers/remedies.ts";
-import { client, login, startServer, type TestServer } from "../helpers/server.ts";
+import { client, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   screenshot,
   TEST_TIMEOUT,
@@ -17,34 +17,30 @@ import {
  * the statutory option), an adjustment above the agent's limit, the supervisor's approval in the inbox,
  * the refund in the ticket's ledger, and a warehouse user's board with nothing but the warehouse's orders.
  */
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 let agent: string;
 
+const fixture = browserAndServer();
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-  simulatorOf(server).latencyMs = 0;
-  [admin, agent] = await Promise.all([login(server.url, "admin"), login(server.url, "agent1")]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  simulatorOf(fixture.server).latencyMs = 0;
+  [admin, agent] = await Promise.all([
+    login(fixture.server.url, "admin"),
+    login(fixture.server.url, "agent1"),
+  ]);
 });
 
 async function consolePage(username: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext(DESKTOP_VIEWPORT);
+  const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
   const page = await context.newPage();
   const errors = consoleErrors(page);
   if (username === "warehouse1") {
     // Departments land on their board, not the ticket queue.
-    await page.goto(`${server.url}/console/login`);
+    await page.goto(`${fixture.server.url}/console/login`);
     await page.getByLabel("用户名").fill(username);
     await page.getByLabel("密码").fill("demo123456");
     await page.getByLabel("密码").press("Enter");
     await page.waitForURL(/\/console\/execution/, { timeout: UI_TIMEOUT });
-  } else await logInConsole(page, server.url, username);
+  } else await logInConsole(page, fixture.server.url, username);
   return { page, errors };
 }
 
@@ -52,13 +48,13 @@ describe("remedies in the console", () => {
   it(
     "proposal with 3× compensation, adjusted above the limit, approved by the supervisor, refund in the ledger",
     async () => {
-      const { ticketNo } = await openTicket(server, admin, agent, {
+      const { ticketNo } = await openTicket(fixture.server, admin, agent, {
         category: "food",
         subType: "foreign_object",
       });
 
       const { page, errors } = await consolePage("agent1");
-      await page.goto(`${server.url}/console/tickets/${ticketNo}`);
+      await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
       const panel = page.getByTestId("proposal-panel");
       await panel.getByTestId("proposal-items").waitFor({ timeout: UI_TIMEOUT });
       // 麻辣烫套餐 at ¥28.00: a full refund and three times the price from the merchant.
@@ -95,7 +91,7 @@ describe("remedies in the console", () => {
       await row.waitFor({ state: "detached", timeout: UI_TIMEOUT });
 
       // The payments job pays; the agent's workspace shows the refund paid in the ticket's ledger.
-      await server.app.jobs.runAll();
+      await fixture.server.app.jobs.runAll();
       await page.reload();
       const ledger = page.getByTestId("ledger-panel");
       const refund = ledger.locator(".ant-table-row", { hasText: "退款" });
@@ -119,11 +115,11 @@ describe("remedies in the console", () => {
     "shows warehouse1 only the warehouse's execution orders, and lets it complete its resend",
     async () => {
       // A fresh-food wrong item: the warehouse re-sends from a good batch. A food refund goes to finance.
-      const fresh = await openTicket(server, admin, agent, WRONG_CHERRIES);
-      const food = await openTicket(server, admin, agent, { category: "delivery", subType: "late" });
+      const fresh = await openTicket(fixture.server, admin, agent, WRONG_CHERRIES);
+      const food = await openTicket(fixture.server, admin, agent, { category: "delivery", subType: "late" });
       for (const t of [fresh, food])
         expect(
-          (await client(server.url, agent).post(`/api/v1/tickets/${t.ticketNo}/remedies`, {})).status,
+          (await client(fixture.server.url, agent).post(`/api/v1/tickets/${t.ticketNo}/remedies`, {})).status,
         ).toBe(201);
 
       const { page, errors } = await consolePage("warehouse1");
@@ -158,8 +154,9 @@ describe("remedies in the console", () => {
       await screenshot(page, "console-execution-board-done");
 
       // The server agrees: the warehouse's list holds warehouse orders only.
-      const warehouse = await login(server.url, "warehouse1");
-      const all = (await client(server.url, warehouse).get("/api/v1/execution-orders?limit=200")).body.items;
+      const warehouse = await login(fixture.server.url, "warehouse1");
+      const all = (await client(fixture.server.url, warehouse).get("/api/v1/execution-orders?limit=200")).body
+        .items;
       expect(all.every((o: { department: string }) => o.department === "warehouse")).toBe(true);
       expect(errors).toEqual([]);
     },

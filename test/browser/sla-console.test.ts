@@ -1,13 +1,13 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { fileLateDelivery } from "../helpers/late-delivery.ts";
 import { startServerWithOwnDatabase } from "../helpers/own-database.ts";
-import { client, login, type TestServer } from "../helpers/server.ts";
+import { client, login } from "../helpers/server.ts";
 import { advanceClock, advanceClockTo, nextBeijing, runDueJobs } from "../helpers/test-clock.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   screenshot,
   TEST_TIMEOUT,
@@ -20,22 +20,15 @@ import {
  * calendar; an agent cannot. The server's test clock runs hours ahead of the machine, so each browser
  * context is given the server's time: the countdowns count against it.
  */
-let server: TestServer;
-let browser: Browser;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServerWithOwnDatabase("sla_console", { AFTERSALE_TEST_CLOCK: "1" });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fixture = browserAndServer(() =>
+  startServerWithOwnDatabase("sla_console", { AFTERSALE_TEST_CLOCK: "1" }),
+);
 
 /** A browser context whose clock reads the server's (test) time. */
 async function contextAtServerTime(): Promise<BrowserContext> {
-  const context = await browser.newContext(DESKTOP_VIEWPORT);
-  await context.clock.install({ time: await runDueJobs(server) });
+  const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+  await context.clock.install({ time: await runDueJobs(fixture.server) });
   return context;
 }
 
@@ -43,15 +36,15 @@ describe("deadlines in the console", () => {
   it(
     "shows a supervisor the unanswered ticket in the escalation queue and red in the queue",
     async () => {
-      await advanceClockTo(server, nextBeijing(await runDueJobs(server), "10:00"));
-      const admin = await login(server.url, "admin");
-      const ticketNo = await fileLateDelivery(server.url, admin);
-      await advanceClock(server, 31 * 60); // past the 30-minute first-response promise
+      await advanceClockTo(fixture.server, nextBeijing(await runDueJobs(fixture.server), "10:00"));
+      const admin = await login(fixture.server.url, "admin");
+      const ticketNo = await fileLateDelivery(fixture.server.url, admin);
+      await advanceClock(fixture.server, 31 * 60); // past the 30-minute first-response promise
 
       const context = await contextAtServerTime();
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await logInConsole(page, server.url, "supervisor1");
+      await logInConsole(page, fixture.server.url, "supervisor1");
 
       await page.getByRole("link", { name: "升级队列" }).click();
       const row = page.locator(".ant-table-row", { hasText: ticketNo });
@@ -92,14 +85,14 @@ describe("deadlines in the console", () => {
   it(
     "lets an admin add a holiday on the calendar page, and keeps agents out",
     async () => {
-      const adminToken = await login(server.url, "admin");
-      const { body: calendar } = await client(server.url, adminToken).get("/api/v1/calendar");
+      const adminToken = await login(fixture.server.url, "admin");
+      const { body: calendar } = await client(fixture.server.url, adminToken).get("/api/v1/calendar");
       const date = `${calendar.year}-12-24`;
 
       const context = await contextAtServerTime();
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await logInConsole(page, server.url, "admin");
+      await logInConsole(page, fixture.server.url, "admin");
       await page.getByRole("link", { name: "工作日历" }).click();
       await page.getByTestId("year-grid").waitFor({ timeout: UI_TIMEOUT });
       // The shipped State Council days are there with their notice.
@@ -131,12 +124,12 @@ describe("deadlines in the console", () => {
       // An agent has no such page, in the menu or by its address; the server refuses the change too.
       const agentContext = await contextAtServerTime();
       const agentPage = await agentContext.newPage();
-      await logInConsole(agentPage, server.url, "agent1");
+      await logInConsole(agentPage, fixture.server.url, "agent1");
       expect(await agentPage.getByRole("link", { name: "工作日历" }).count()).toBe(0);
-      await agentPage.goto(`${server.url}/console/admin/calendar`);
+      await agentPage.goto(`${fixture.server.url}/console/admin/calendar`);
       await agentPage.getByText("页面不存在").waitFor({ timeout: UI_TIMEOUT });
       expect(await agentPage.getByTestId("year-grid").count()).toBe(0);
-      const agent = client(server.url, await login(server.url, "agent1"));
+      const agent = client(fixture.server.url, await login(fixture.server.url, "agent1"));
       const refused = await agent.put(`/api/v1/calendar/days/${date}`, {
         kind: "workday",
         name: "x",

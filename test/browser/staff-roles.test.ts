@@ -1,33 +1,25 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   logInConsole,
   screenshot,
   TEST_TIMEOUT,
   UI_TIMEOUT,
 } from "./browser.ts";
 
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 
+const fixture = browserAndServer();
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-  admin = await login(server.url, "admin");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  admin = await login(fixture.server.url, "admin");
 });
 
 async function ticketFor(merchantId: string): Promise<string> {
-  const { phone, orderNo } = await createOrder(server.url, admin, { merchantId });
-  const r = await client(server.url).post("/api/v1/tickets", {
+  const { phone, orderNo } = await createOrder(fixture.server.url, admin, { merchantId });
+  const r = await client(fixture.server.url).post("/api/v1/tickets", {
     channel: "app",
     phone,
     orderNo,
@@ -44,13 +36,13 @@ describe("the console by role", () => {
     async () => {
       const own = await ticketFor("M001");
       const other = await ticketFor("M002");
-      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const page = await context.newPage();
       // Opening another merchant's ticket by its address is refused like an unknown one: that 404 only.
       const errors = consoleErrors(page, [
         /Failed to load resource: the server responded with a status of 404/,
       ]);
-      await logInConsole(page, server.url, "merchant1");
+      await logInConsole(page, fixture.server.url, "merchant1");
 
       await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
       // Views about one's own work are for agents.
@@ -72,8 +64,8 @@ describe("the console by role", () => {
       expect(rows.some((r) => r.includes(own))).toBe(true);
       expect(rows.some((r) => r.includes(other))).toBe(false);
       // The server says so too: every ticket the merchant's queue returns is M001's.
-      const merchant = await login(server.url, "merchant1");
-      const all = await client(server.url, merchant).get("/api/v1/tickets?limit=200");
+      const merchant = await login(fixture.server.url, "merchant1");
+      const all = await client(fixture.server.url, merchant).get("/api/v1/tickets?limit=200");
       expect(all.body.items.every((t: { merchantId: string }) => t.merchantId === "M001")).toBe(true);
       await screenshot(page, "console-queue-merchant", false);
 
@@ -82,7 +74,7 @@ describe("the console by role", () => {
       expect(await page.getByRole("button", { name: /领\s*取/ }).count()).toBe(0);
       expect(await page.getByRole("textbox", { name: "回复客户" }).count()).toBe(0);
 
-      await page.goto(`${server.url}/console/tickets/${other}`);
+      await page.goto(`${fixture.server.url}/console/tickets/${other}`);
       await page.getByText("服务单不存在").waitFor({ timeout: UI_TIMEOUT });
       expect(errors).toEqual([]);
       await context.close();
@@ -93,10 +85,10 @@ describe("the console by role", () => {
   it(
     "gives an administrator the users, roles and the active policy pack, in either language",
     async () => {
-      const context = await browser.newContext(DESKTOP_VIEWPORT);
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
-      await logInConsole(page, server.url, "admin");
+      await logInConsole(page, fixture.server.url, "admin");
 
       await page.getByRole("link", { name: "用户与角色" }).click();
       await page.locator(".ant-table-row", { hasText: "merchant1" }).waitFor({ timeout: UI_TIMEOUT });

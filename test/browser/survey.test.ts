@@ -1,11 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startServerWithOwnDatabase } from "../helpers/own-database.ts";
 import { openTicket } from "../helpers/remedies.ts";
-import { client, login, type TestServer } from "../helpers/server.ts";
+import { client, login } from "../helpers/server.ts";
 import {
+  browserAndServer,
   consoleErrors,
-  launchBrowser,
   PHONE_VIEWPORT,
   screenshot,
   TEST_TIMEOUT,
@@ -16,22 +16,20 @@ import {
  * The customer's survey on a phone: the link the ticket's timeline announced opens the H5 page, the
  * customer rates it low and says it is not solved, and the ticket goes back to the supervisors.
  */
-let server: TestServer;
-let browser: Browser;
 let admin: string;
 let agent: string;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServerWithOwnDatabase("survey_h5", {
+const fixture = browserAndServer(() =>
+  startServerWithOwnDatabase("survey_h5", {
     AFTERSALE_TEST_CLOCK: "1",
     SESSION_TTL_MINUTES: String(60 * 24 * 30),
-  });
-  [admin, agent] = await Promise.all([login(server.url, "admin"), login(server.url, "agent1")]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  }),
+);
+beforeAll(async () => {
+  [admin, agent] = await Promise.all([
+    login(fixture.server.url, "admin"),
+    login(fixture.server.url, "agent1"),
+  ]);
 });
 
 /** Clicks the n-th star (1–5) of the rating whose form label is `label`. */
@@ -46,27 +44,27 @@ describe("H5 survey", () => {
   it(
     "takes a low rating on a phone and sends the ticket back to a supervisor",
     async () => {
-      const { ticketNo, phone } = await openTicket(server, admin, agent, {
+      const { ticketNo, phone } = await openTicket(fixture.server, admin, agent, {
         category: "delivery",
         subType: "late",
       });
-      const staff = client(server.url, agent);
+      const staff = client(fixture.server.url, agent);
       expect((await staff.post(`/api/v1/tickets/${ticketNo}/transitions`, { to: "resolved" })).status).toBe(
         200,
       );
-      expect((await client(server.url).post("/__test__/clock", { advanceSeconds: 61 * 60 })).status).toBe(
-        200,
-      );
+      expect(
+        (await client(fixture.server.url).post("/__test__/clock", { advanceSeconds: 61 * 60 })).status,
+      ).toBe(200);
       const invited = (await staff.get(`/api/v1/tickets/${ticketNo}`)).body.events.find(
         (e: any) => e.type === "survey_invited",
       );
       const path = new URL(invited.data.surveyUrl).pathname;
 
-      const context = await browser.newContext(PHONE_VIEWPORT);
+      const context = await fixture.browser.newContext(PHONE_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
       // The customer finds the link on the progress page, as the notice will bring it.
-      await page.goto(`${server.url}/h5/progress/${ticketNo}`);
+      await page.goto(`${fixture.server.url}/h5/progress/${ticketNo}`);
       await page.getByLabel("手机号").fill(phone);
       await page.getByRole("button", { name: /查\s*询/ }).click();
       const rateLink = page.getByRole("link", { name: "去评价" });
@@ -109,7 +107,7 @@ describe("H5 survey", () => {
       });
 
       // The same link again shows it was answered instead of a second form.
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${fixture.server.url}${path}`);
       await expect
         .poll(() => page.getByTestId("survey-thanks").textContent(), { timeout: UI_TIMEOUT })
         .toContain("您已评价过本次服务");
