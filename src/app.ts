@@ -2,11 +2,15 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Config } from "./config.ts";
 import type { OpenedDatabase } from "./db/database.ts";
+import { abusePollers } from "./modules/abuse/abuse.jobs.ts";
+import { abuseRoutes } from "./modules/abuse/abuse.routes.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
 import { channelPollers, channelsRoutes } from "./modules/channels/channels.ts";
+import { chatRoutes } from "./modules/chat/chat.routes.ts";
 import { executionOverduePoller } from "./modules/execution/execution.jobs.ts";
 import { executionRoutes } from "./modules/execution/execution.routes.ts";
 import { followUpPoller } from "./modules/follow-up/follow-up.jobs.ts";
@@ -20,7 +24,10 @@ import { paymentsPoller } from "./modules/ledger/ledger.commands.ts";
 import { registerPaymentMetrics } from "./modules/ledger/ledger.metrics.ts";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.ts";
 import { liveRoutes } from "./modules/live/live.routes.ts";
-import { merchantVerificationPoller } from "./modules/merchant-service/merchant-service.jobs.ts";
+import {
+  merchantRequestPollers,
+  merchantVerificationPoller,
+} from "./modules/merchant-service/merchant-service.jobs.ts";
 import { merchantServiceRoutes } from "./modules/merchant-service/merchant-service.routes.ts";
 import { channelsFrom } from "./modules/notifications/channels/index.ts";
 import { noticeSender, noticeWriter } from "./modules/notifications/notifications.jobs.ts";
@@ -28,6 +35,8 @@ import { notificationsRoutes } from "./modules/notifications/notifications.route
 import { ordersRoutes } from "./modules/orders/orders.routes.ts";
 import { ticketOrderRoutes } from "./modules/orders/ticket-order.routes.ts";
 import { policiesRoutes } from "./modules/policies/policies.routes.ts";
+import { retentionPoller } from "./modules/privacy/privacy.jobs.ts";
+import { privacyRoutes } from "./modules/privacy/privacy.routes.ts";
 import { remediesRoutes } from "./modules/remedies/remedies.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { reportsPoller } from "./modules/reports/rollups.jobs.ts";
@@ -35,6 +44,7 @@ import { calendarRoutes } from "./modules/sla/calendar.routes.ts";
 import { escalationsRoutes } from "./modules/sla/escalations.routes.ts";
 import { slaEngine } from "./modules/sla/sla.jobs.ts";
 import { housekeeping } from "./modules/system/housekeeping.jobs.ts";
+import { registerOperationsMetrics } from "./modules/system/operations.metrics.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
 import { ticketsRoutes } from "./modules/tickets/tickets.routes.ts";
 import { installAuth } from "./modules/users/auth.ts";
@@ -46,6 +56,7 @@ import type { AppContext } from "./platform/context.ts";
 import { frameworkError, installErrorHandler } from "./platform/http.ts";
 import { JobRunner } from "./platform/jobs.ts";
 import { LiveBus } from "./platform/live.ts";
+import { shareLiveBus } from "./platform/live-pg.ts";
 import { createMetrics } from "./platform/metrics.ts";
 import { installSecurityHeaders } from "./platform/security-headers.ts";
 import type { Packs } from "./policy-packs/load.ts";
@@ -68,6 +79,7 @@ export async function buildApp(
   const ctx: AppContext = {
     config,
     db: database.db,
+    reportsDb: database.reports,
     dbKind: database.kind,
     packs,
     clock,
@@ -82,6 +94,9 @@ export async function buildApp(
     frameworkErrors: frameworkError,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Several processes on one PostgreSQL see each other's ticket changes; closing the app stops listening.
+  await shareLiveBus(ctx.live, database, config.databaseUrl, (line) => http.log.warn(line));
+  http.addHook("onClose", () => ctx.live.close());
   const routes: App["routes"] = [];
   http.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -89,6 +104,7 @@ export async function buildApp(
 
   const metrics = createMetrics();
   registerPaymentMetrics(metrics.registry, ctx);
+  registerOperationsMetrics(metrics.registry, ctx);
   http.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
@@ -120,6 +136,8 @@ export async function buildApp(
       fields: 5,
     },
   });
+  // Live chat frames are short lines; anything bigger is closed by ws before it is buffered whole.
+  await http.register(websocket, { options: { maxPayload: 16 * 1024 } });
   installErrorHandler(http);
   installSecurityHeaders(http, config);
   installAuth(http, ctx);
@@ -131,9 +149,12 @@ export async function buildApp(
       paymentsPoller(ctx),
       executionOverduePoller(ctx),
       merchantVerificationPoller(ctx),
+      ...merchantRequestPollers(ctx),
       followUpPoller(ctx),
       ...incidentPollers(ctx, (line) => http.log.warn(line)),
+      ...abusePollers(ctx),
       reportsPoller(ctx),
+      retentionPoller(ctx),
       noticeWriter(ctx),
       noticeSender(
         ctx,
@@ -165,9 +186,12 @@ export async function buildApp(
   surveysRoutes(http, ctx);
   returnVisitsRoutes(http, ctx);
   incidentsRoutes(http, ctx);
+  abuseRoutes(http, ctx);
   reportsRoutes(http, ctx);
+  privacyRoutes(http, ctx);
   merchantServiceRoutes(http, ctx);
   channelsRoutes(http, ctx, metrics.registry);
+  chatRoutes(http, ctx, metrics.registry);
   await webRoutes(http);
 
   return { http, ctx, jobs, routes };

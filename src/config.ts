@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A read replica for reports (REPORTS_DATABASE_URL); reads fall back to the primary while it is down. */
+  reportsDatabaseUrl: string | undefined;
   publicUrl: string;
   authSecret: string;
   sessionTtlMinutes: number;
@@ -18,6 +20,8 @@ export interface Config {
   uploadMaxImageBytes: number;
   uploadMaxVideoBytes: number;
   logLevel: string;
+  /** How long SIGTERM waits for requests and jobs to finish before the process exits anyway (SHUTDOWN_TIMEOUT_SECONDS). */
+  shutdownTimeoutSeconds: number;
   payments: PaymentConfig;
   notifications: NotificationConfig;
   /** The order system's signed webhook (ORDER_SYSTEM_WEBHOOK_*): batch and merchant suspensions; unset, they are logged. */
@@ -112,11 +116,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL must start with postgres:// or postgresql://");
   }
+  const reportsDatabaseUrl = env.REPORTS_DATABASE_URL || undefined;
+  if (reportsDatabaseUrl && (!databaseUrl || !/^postgres(ql)?:\/\//.test(reportsDatabaseUrl))) {
+    throw new ConfigError("REPORTS_DATABASE_URL needs DATABASE_URL and must start with postgres://");
+  }
   return {
     port,
     host: env.HOST || "0.0.0.0",
     dataDir,
     databaseUrl,
+    reportsDatabaseUrl,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ""),
     authSecret: loadSecret(env, dataDir),
     sessionTtlMinutes: intSetting(env, "SESSION_TTL_MINUTES", 12 * 60),
@@ -126,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxImageBytes: intSetting(env, "UPLOAD_MAX_IMAGE_BYTES", 10 * 1024 * 1024),
     uploadMaxVideoBytes: intSetting(env, "UPLOAD_MAX_VIDEO_BYTES", 50 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || "info",
+    shutdownTimeoutSeconds: intSetting(env, "SHUTDOWN_TIMEOUT_SECONDS", 30),
     payments: paymentConfig(env),
     notifications: notificationConfig(env),
     orderSystem: orderSystemConfig(env),
@@ -196,6 +206,11 @@ export interface ChannelsConfig {
   inboundMail: { port: number; host: string; maxBytes: number } | null;
   /** The token configured in the WeChat official account's server settings; unset, the webhook answers 503. */
   wechatToken: string | null;
+  /**
+   * Safe mode (安全模式) of the official account: its AppID and EncodingAESKey (WECHAT_APP_ID,
+   * WECHAT_AES_KEY). Set, messages marked `encrypt_type=aes` are decrypted and answered encrypted.
+   */
+  wechatCipher: { appId: string; aesKey: string } | null;
   /** The shared secret the CTI signs its events with; unset, the CTI webhook answers 503. */
   ctiSecret: string | null;
 }
@@ -205,6 +220,13 @@ export function channelsConfig(env: NodeJS.ProcessEnv, host: string): ChannelsCo
   // WeChat's own rule for the token: 3 to 32 letters and digits.
   if (wechatToken && !/^[A-Za-z0-9]{3,32}$/.test(wechatToken))
     throw new ConfigError("WECHAT_TOKEN must be 3 to 32 letters and digits");
+  const aesKey = env.WECHAT_AES_KEY || null;
+  const appId = env.WECHAT_APP_ID || null;
+  // WeChat's EncodingAESKey is 43 base64 characters: 32 bytes once "=" is added.
+  if (aesKey && !/^[A-Za-z0-9+/]{43}$/.test(aesKey))
+    throw new ConfigError("WECHAT_AES_KEY must be the account's 43-character EncodingAESKey");
+  if (Boolean(aesKey) !== Boolean(appId))
+    throw new ConfigError("WECHAT_AES_KEY and WECHAT_APP_ID are set together (safe mode needs both)");
   const ctiSecret = env.CTI_SECRET || null;
   if (ctiSecret && ctiSecret.length < 16) throw new ConfigError("CTI_SECRET must be at least 16 characters");
   return {
@@ -217,6 +239,7 @@ export function channelsConfig(env: NodeJS.ProcessEnv, host: string): ChannelsCo
             maxBytes: intSetting(env, "SMTP_MAX_MESSAGE_BYTES", 25 * 1024 * 1024),
           },
     wechatToken,
+    wechatCipher: aesKey && appId ? { appId, aesKey } : null,
     ctiSecret,
   };
 }

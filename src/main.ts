@@ -6,11 +6,16 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { startInboundMail } from "./modules/channels/email/email.listener.ts";
 import { loadDemo } from "./modules/demo/demo.ts";
 import { runClassify } from "./modules/nlp/classify.cli.ts";
+import { privacyRetentionCommand } from "./modules/privacy/privacy.cli.ts";
 import { reportsCheckCommand } from "./modules/reports/reports-check.ts";
 import { SystemClock } from "./platform/clock.ts";
+import { isClusterWorker, onShutdown, superviseWorkers, workersOption } from "./platform/cluster.ts";
 import { loadPacks, PackError } from "./policy-packs/load.ts";
 
-/** One binary, several subcommands: serve (default), migrate, seed-demo, classify, reports-check. */
+/**
+ * One binary, several subcommands: serve (default; `--workers N` for N processes on one PostgreSQL),
+ * migrate, seed-demo, classify, reports-check, privacy-retention [--dry-run].
+ */
 async function main(command: string): Promise<void> {
   const config = loadConfig();
   const packs = loadPacks();
@@ -25,15 +30,38 @@ async function main(command: string): Promise<void> {
     await opened.close();
     return;
   }
+  if (command === "privacy-retention") {
+    const opened = await openAndMigrate(config);
+    const code = await privacyRetentionCommand(config, opened, packs, process.argv.slice(3));
+    await opened.close();
+    process.exit(code);
+  }
   if (command === "reports-check") {
     const opened = await openAndMigrate(config);
     const code = await reportsCheckCommand(opened.db, process.argv.slice(3), new Date());
     await opened.close();
     process.exit(code);
   }
+  const workers = command === "serve" ? workersOption(process.argv.slice(3)) : 1;
+  if (workers > 1 && !config.databaseUrl)
+    throw new ConfigError(
+      `--workers ${workers} needs PostgreSQL (DATABASE_URL): the embedded PGlite database is one session that only one process may open`,
+    );
+  const shutdownMs = config.shutdownTimeoutSeconds * 1000;
+  // Listening from the start: a worker asked to stop while still starting (and so with nothing to drain)
+  // must not miss the request and run on until the primary kills it.
+  let drain = async () => {};
+  let log = (line: string) => console.log(`aftersale[${process.pid}]: ${line}`);
+  if (command === "serve" && (workers === 1 || isClusterWorker()))
+    onShutdown(
+      () => drain(),
+      shutdownMs,
+      (line) => log(line),
+    );
   const database = await openAndMigrate(config);
   const clock = new SystemClock();
-  if (command === "seed-demo" || config.demo) {
+  // Under --workers the primary has loaded the demo before starting the workers.
+  if ((command === "seed-demo" || config.demo) && !isClusterWorker()) {
     const loaded = await loadDemo(database.db, clock.now());
     console.log(
       loaded
@@ -47,9 +75,22 @@ async function main(command: string): Promise<void> {
   }
   if (command !== "serve")
     throw new ConfigError(
-      `unknown command "${command}" (serve | migrate | seed-demo | classify | reports-check)`,
+      `unknown command "${command}" (serve | migrate | seed-demo | classify | reports-check | privacy-retention)`,
     );
+  if (workers > 1 && !isClusterWorker()) {
+    // Migrated (and seeded) once here, so the workers start on an up-to-date database.
+    await database.close();
+    superviseWorkers(workers, shutdownMs, (line) => console.log(`aftersale: ${line}`));
+    return;
+  }
   const app = await buildApp(config, database, packs, clock);
+  // Keep-alive connections busy when the drain starts would otherwise idle on for the keep-alive timeout
+  // and hold the close: their last answer tells the client to reconnect, which reaches another process.
+  let draining = false;
+  app.http.addHook("onSend", async (_request, reply, payload) => {
+    if (draining) reply.header("connection", "close");
+    return payload;
+  });
   await app.http.listen({ port: config.port, host: config.host });
   app.jobs.start();
   // Customers' mail (SMTP_PORT, 2525 unless set; "off" turns it off): a taken port stops the start, naming it.
@@ -64,22 +105,21 @@ async function main(command: string): Promise<void> {
     `Aftersale on ${config.publicUrl} (database: ${database.kind}${database.kind === "pglite" ? ` in ${config.dataDir}` : ""})`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.http.log.info(`${signal}: draining requests and jobs`);
+  // Stop taking connections, let the requests and job batches under way finish, then let go of the
+  // database (closing the app also closes the live bus's LISTEN connection).
+  log = (line) => app.http.log.info(line);
+  drain = async () => {
+    draining = true;
     await mail?.close();
-    await app.http.close();
-    await app.jobs.stop();
+    await Promise.all([app.http.close(), app.jobs.stop()]);
     await database.close();
-    process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-main(process.argv[2] ?? "serve").catch((error) => {
+// `aftersale --workers 2` is `aftersale serve --workers 2`.
+const command = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : "serve";
+if (command === "serve" && process.argv[2]?.startsWith("--")) process.argv.splice(2, 0, "serve");
+main(command).catch((error) => {
   if (error instanceof ConfigError || error instanceof PackError) {
     console.error(`aftersale: cannot start: ${error.message}`);
   } else {

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jpeg, upload } from "./helpers/evidence.ts";
+import { otherMerchant } from "./helpers/merchants.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
 import { eventsOf, openTicket } from "./helpers/remedies.ts";
 import { client, DEMO_PASSWORD, login, type TestServer } from "./helpers/server.ts";
@@ -32,16 +32,7 @@ beforeAll(async () => {
     as("supervisor1"),
     as("merchant1"),
   ]);
-  const username = `merchant-${randomUUID().slice(0, 8)}`;
-  const made = await client(server.url, admin).post("/api/v1/users", {
-    username,
-    displayName: "二号店老板",
-    password: "merchant123456",
-    role: "merchant",
-    merchantIds: ["M002"],
-  });
-  expect(made.status).toBe(201);
-  merchant2 = await login(server.url, username, "merchant123456");
+  merchant2 = await otherMerchant(server.url, admin);
 });
 afterAll(() => server?.close());
 

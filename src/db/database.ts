@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrate.ts";
 import { nameStatementsOf } from "./prepared.ts";
+import { openReportsReader } from "./replica.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -13,6 +14,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export interface OpenedDatabase {
   db: Db;
   kind: DatabaseKind;
+  /** Where read-only report queries go: the replica of REPORTS_DATABASE_URL, else `db` itself. */
+  reports?: Db;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
  */
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
+  reportsDatabaseUrl?: string | undefined;
   dataDir: string;
   poolSize?: number;
 }): Promise<OpenedDatabase> {
@@ -38,13 +42,18 @@ export async function openDatabase(options: {
     pool.on("connect", (client) => client.on("error", () => {}));
     nameStatementsOf(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    const reports = options.reportsDatabaseUrl ? openReportsReader(options.reportsDatabaseUrl, pool) : db;
+    const close = async () => {
+      if (reports !== db) await reports.destroy();
+      await db.destroy();
+    };
+    return { db, kind: "postgres", reports, close };
   }
   const dir = join(options.dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: "pglite", close: () => db.destroy() };
+  return { db, kind: "pglite", reports: db, close: () => db.destroy() };
 }
 
 export async function openAndMigrate(options: Parameters<typeof openDatabase>[0]): Promise<OpenedDatabase> {

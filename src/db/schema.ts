@@ -618,6 +618,9 @@ export interface ReportMeasures {
   resolution_breached: number;
   clocks_met: number;
   clocks_breached: number;
+  late_delivery: number;
+  rider_compensation_fen: number;
+  positive_feedback: number;
 }
 
 export interface ReportTicketFactsTable extends ReportMeasures {
@@ -629,6 +632,30 @@ export interface ReportTicketFactsTable extends ReportMeasures {
   category: string;
   sub_type: string;
   agent: string;
+  rider_id: string;
+  /** YYYY-MM-DD and 0–23, Beijing time: the ticket's place in the daily rollup (migration 0018). */
+  day: string;
+  hour: number;
+}
+
+/** A closed ticket drawn for a QA review and its checklist scores (reports module, migration 0018). */
+export interface QaSamplesTable {
+  id: string;
+  month: string;
+  ticket_no: string;
+  agent: string;
+  business_line: string;
+  category: string;
+  drawn_by: string;
+  drawn_at: Date;
+  greeting: number | null;
+  accuracy: number | null;
+  remedy: number | null;
+  tone: number | null;
+  score: number | null;
+  comment: string | null;
+  scored_by: string | null;
+  scored_at: Date | null;
 }
 
 export interface ReportMonthlyTable extends ReportMeasures {
@@ -705,7 +732,47 @@ export interface MerchantSuggestionsTable {
   created_at: Date;
 }
 
+export interface MerchantRequestsTable {
+  request_no: string;
+  merchant_id: string;
+  requester_id: string | null;
+  requester_name: string;
+  channel: "chat" | "message" | "phone";
+  category: string;
+  category_source: "merchant" | "rules";
+  subject: string;
+  body: string;
+  order_no: string | null;
+  occurred_at: Date | null;
+  department: string | null;
+  status: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  escalation_level: Generated<number>;
+  first_response_due_at: Date;
+  resolution_due_at: Date;
+  first_responded_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  satisfaction: number | null;
+  reopen_count: Generated<number>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MerchantRequestEventsTable {
+  id: Generated<string>;
+  request_no: string;
+  at: Date;
+  type: string;
+  actor: string;
+  internal: boolean;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
 export interface Database {
+  merchant_requests: MerchantRequestsTable;
+  merchant_request_events: MerchantRequestEventsTable;
   merchant_verifications: MerchantVerificationsTable;
   mediations: MediationsTable;
   merchant_suggestions: MerchantSuggestionsTable;
@@ -754,4 +821,5 @@ export interface Database {
   report_ticket_facts: ReportTicketFactsTable;
   report_monthly: ReportMonthlyTable;
   report_agent_monthly: ReportAgentMonthlyTable;
+  qa_samples: QaSamplesTable;
 }

@@ -8,6 +8,8 @@ import type { LiveBus } from "./live.ts";
 export interface AppContext {
   config: Config;
   db: Db;
+  /** For read-only report queries: a read replica when REPORTS_DATABASE_URL is set, else `db`. */
+  reportsDb?: Db;
   dbKind: DatabaseKind;
   packs: Packs;
   clock: Clock;

@@ -1,8 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Prometheus metrics of one process. Gauges that need the database are filled when scraped. */
 export function createMetrics() {
   const registry = new Registry();
+  // The process's own figures (resident memory, heap, event-loop lag, GC): what shows a leak or a
+  // saturated process before the request latency does.
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: "aftersale_http_requests_total",
     help: "HTTP requests",

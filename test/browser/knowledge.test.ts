@@ -57,6 +57,8 @@ describe("the knowledge base in the console", () => {
       await page.getByLabel("修改说明").fill("补充解冻后的食用时限");
       await page.getByRole("button", { name: "保存为新版本" }).click();
       await page.getByText("已保存为第 2 版").waitFor({ timeout: UI_TIMEOUT });
+      // The page re-reads the entry after the save message: wait for the new text rather than race it.
+      await page.getByTestId("kb-body").filter({ hasText: answer }).waitFor({ timeout: UI_TIMEOUT });
       expect(await page.getByTestId("kb-body").textContent()).toBe(answer);
       const v2 = page.getByTestId("kb-version-2");
       await v2.waitFor({ timeout: UI_TIMEOUT });

@@ -85,4 +85,47 @@ describe("the merchant portal", () => {
     },
     TEST_TIMEOUT,
   );
+
+  it(
+    "lets a merchant ask merchant service, the agent answer from the desk, and the merchant rate the result",
+    async () => {
+      const merchantContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+      const merchant = await merchantContext.newPage();
+      const errors = consoleErrors(merchant);
+      await logInConsole(merchant, fixture.server.url, "merchant1");
+      await merchant.getByRole("link", { name: "我的工单" }).click();
+      await merchant.getByRole("textbox", { name: "主题" }).fill("满减活动报名");
+      await merchant.getByRole("textbox", { name: "问题描述" }).fill("下周的满减活动在哪里报名？");
+      await merchant.getByRole("button", { name: /提\s*交/ }).click();
+      const row = merchant.locator(".ant-table-row", { hasText: "满减活动报名" });
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      expect(await row.textContent()).toContain("活动报名");
+      const requestNo = (await row.locator("td").first().textContent())!.trim();
+
+      const agentContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+      const desk = await agentContext.newPage();
+      const deskErrors = consoleErrors(desk);
+      await logInConsole(desk, fixture.server.url, "agent1");
+      await desk.getByRole("link", { name: "商家工单" }).click();
+      await desk.locator(".ant-table-row", { hasText: requestNo }).click();
+      const drawer = desk.locator(".ant-drawer");
+      await drawer.getByTestId("request-view").waitFor({ timeout: UI_TIMEOUT });
+      await drawer.locator("textarea").fill("在商家后台“营销中心-活动报名”提交即可。");
+      await drawer.getByRole("button", { name: "处理完毕" }).click();
+      await drawer.getByText("已处理，待评价").waitFor({ timeout: UI_TIMEOUT });
+      await screenshot(desk, "console-merchant-request-desk", false);
+
+      await row.click();
+      const mine = merchant.locator(".ant-drawer");
+      await mine.getByText("在商家后台“营销中心-活动报名”提交即可。").waitFor({ timeout: UI_TIMEOUT });
+      await mine.getByRole("button", { name: /^满\s*意$/ }).click();
+      await mine.getByText("已关闭").waitFor({ timeout: UI_TIMEOUT });
+      const stored = await client(fixture.server.url, agent).get(`/api/v1/merchant-requests/${requestNo}`);
+      expect(stored.body.request).toMatchObject({ status: "closed", satisfaction: 5 });
+      expect([...errors, ...deskErrors]).toEqual([]);
+      await merchantContext.close();
+      await agentContext.close();
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -28,23 +28,31 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node --import tsx src/main.ts serve` as its own process, exactly as an operator would, and
+ * Starts `node --import tsx src/main.ts serve [args]` as its own process, exactly as an operator would, and
  * waits until `/healthz` answers 200. Tries another port when the chosen one was taken meanwhile.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  args: string[] = [],
+): Promise<ServerProcess> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await spawnOnce(env, deadline);
+      return await spawnOnce(env, deadline, args);
     } catch (error) {
       if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
     }
   }
 }
 
-async function spawnOnce(env: Record<string, string>, deadline: number): Promise<ServerProcess> {
+async function spawnOnce(
+  env: Record<string, string>,
+  deadline: number,
+  args: string[],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve", ...args], {
     cwd: process.cwd(),
     // Mail on any free port: parallel servers (and a developer's own `npm start`) would all want 2525.
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), SMTP_PORT: "0", ...env },

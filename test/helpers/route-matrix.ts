@@ -84,6 +84,13 @@ export const ROUTE_MATRIX: RouteRule[] = [
   open("POST", "/api/v1/channels/wechat", "WeChat signature"),
   open("POST", "/api/v1/channels/cti/events", "CTI shared secret"),
 
+  // live chat (test/chat.test.ts drives the sockets)
+  open("GET", "/api/v1/chat/customer", "WebSocket; phone (+ order matched to it), rate- and size-limited"),
+  staff("GET", "/api/v1/chat/agent", "chat.work"),
+  staff("GET", "/api/v1/chats", "chat.work"),
+  staff("GET", "/api/v1/chats/:chatId", "chat.work"),
+  staff("POST", "/api/v1/chats/:chatId/ticket", "chat.work"),
+
   // orders
   staff("PUT", "/api/v1/orders/:orderNo", "orders.write"),
   staff("GET", "/api/v1/orders/:orderNo/ledger", "ledger.read"),
@@ -163,11 +170,60 @@ export const ROUTE_MATRIX: RouteRule[] = [
     "close",
   ].map((action) => staff("POST", `/api/v1/incidents/:id/${action}`, "incidents.manage")),
 
+  // malicious complaints: blacklist, appeals, the customer's legal record
+  staff("GET", "/api/v1/blacklist", "blacklist.manage"),
+  staff("POST", "/api/v1/blacklist", "blacklist.manage"),
+  staff("GET", "/api/v1/blacklist/:id", "blacklist.manage"),
+  staff("POST", "/api/v1/blacklist/:id/lift", "blacklist.manage"),
+  staff("POST", "/api/v1/blacklist/:id/appeals", "tickets.work"),
+  staff("POST", "/api/v1/blacklist/appeals/:id/decision", "blacklist.manage"),
+  open(
+    "POST",
+    "/api/v1/blacklist/appeals",
+    "ticket number + phone, as the progress page; rate-limited",
+    "body",
+  ),
+  staff("GET", "/api/v1/customers/:phone/record", "customers.record"),
+
+  // personal data (PIPL): access log, audit trail, retention, legal holds, customers' data rights
+  staff("GET", "/api/v1/privacy/access-log", "privacy.audit"),
+  staff("GET", "/api/v1/audit-events", "privacy.audit"),
+  staff("GET", "/api/v1/privacy/retention", "privacy.manage"),
+  staff("PUT", "/api/v1/privacy/retention/:dataKind", "privacy.manage"),
+  staff("POST", "/api/v1/privacy/retention/dry-run", "privacy.manage"),
+  staff("GET", "/api/v1/privacy/legal-holds", "privacy.manage"),
+  staff("POST", "/api/v1/privacy/legal-holds", "privacy.manage"),
+  staff("POST", "/api/v1/privacy/legal-holds/:id/release", "privacy.manage"),
+  staff("POST", "/api/v1/privacy/subjects/export", "privacy.requests"),
+  staff("POST", "/api/v1/privacy/subjects/erasure", "privacy.requests"),
+  open(
+    "POST",
+    "/api/v1/privacy/requests/export",
+    "phone + one of the customer's ticket numbers; rate-limited",
+    "body",
+  ),
+  open(
+    "POST",
+    "/api/v1/privacy/requests/erasure",
+    "phone + one of the customer's ticket numbers; rate-limited",
+    "body",
+  ),
+
   // reports and configuration
   staff("GET", "/api/v1/reports/monthly", "reports.read"),
   staff("GET", "/api/v1/reports/monthly.csv", "reports.read"),
   staff("GET", "/api/v1/reports/merchants", "reports.read"),
   staff("GET", "/api/v1/reports/agents", "reports.agents"),
+  staff("GET", "/api/v1/reports/monthly.xlsx", "reports.read"),
+  staff("GET", "/api/v1/reports/monthly.pdf", "reports.read"),
+  staff("GET", "/api/v1/reports/kpis", "reports.analytics"),
+  staff("GET", "/api/v1/reports/trends", "reports.analytics"),
+  staff("GET", "/api/v1/reports/heatmap", "reports.analytics"),
+  staff("GET", "/api/v1/reports/weekly", "reports.analytics"),
+  staff("GET", "/api/v1/reports/riders", "reports.riders"),
+  staff("POST", "/api/v1/reports/qa/samples", "qa.sample"),
+  staff("GET", "/api/v1/reports/qa/samples", "qa.sample"),
+  staff("POST", "/api/v1/reports/qa/samples/:id/score", "qa.sample"),
   staff("GET", "/api/v1/policy-packs/:businessLine/full", "users.manage"),
 
   // merchant service: verification requests, suggestions, mediation
@@ -178,6 +234,21 @@ export const ROUTE_MATRIX: RouteRule[] = [
   staff("POST", "/api/v1/merchant/suggestions", "merchant.suggest"),
   staff("GET", "/api/v1/merchant/suggestions", "merchant.suggest"),
   staff("GET", "/api/v1/merchant/suggestions/:id", "merchant.suggest"),
+  staff("POST", "/api/v1/merchant/requests", "merchant.requests"),
+  staff("GET", "/api/v1/merchant/requests", "merchant.requests"),
+  staff("GET", "/api/v1/merchant/requests/:requestNo", "merchant.requests"),
+  staff("POST", "/api/v1/merchant/requests/:requestNo/messages", "merchant.requests"),
+  staff("POST", "/api/v1/merchant/requests/:requestNo/feedback", "merchant.requests"),
+  staff("GET", "/api/v1/merchant/orders/:orderNo", "merchant.requests"),
+  staff("GET", "/api/v1/merchant-requests", "merchant_requests.work"),
+  staff("GET", "/api/v1/merchant-requests/:requestNo", "merchant_requests.work"),
+  ...["take", "messages", "route", "transitions"].map((step) =>
+    staff("POST", `/api/v1/merchant-requests/:requestNo/${step}`, "merchant_requests.work"),
+  ),
+  staff("GET", "/api/v1/merchant-service/orders/:orderNo", "merchant_requests.work"),
+  staff("POST", "/api/v1/onsite-reports", "onsite.report"),
+  staff("GET", "/api/v1/merchant-service/metrics", "merchant_requests.metrics"),
+  staff("GET", "/api/v1/merchant-service/analysis", "merchant_requests.metrics"),
   staff("GET", "/api/v1/suggestions", "suggestions.manage"),
   ...["assessment", "forward", "result"].map((step) =>
     staff("POST", `/api/v1/suggestions/:id/${step}`, "suggestions.manage"),

@@ -6,6 +6,7 @@ import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
+import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { canSeeTicket } from "../users/roles.ts";
 import { findAttachment } from "./attachments.store.ts";
@@ -162,6 +163,11 @@ export function attachmentsRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!allowed && request.principal && row.ticket_no) {
         const ticket = await findTicket(ctx.db, row.ticket_no);
         allowed = !!ticket && canSeeTicket(request.principal, ticket);
+        // A signed link was handed out with a logged ticket view; opening by login is a view of its own.
+        if (allowed && ticket && variant === "file")
+          await recordPersonalDataAccess(ctx, request.principal, request.routeOptions.url ?? "", [
+            { phone: ticket.customer_phone, ticketNo: ticket.ticket_no, fields: ["attachment"] },
+          ]);
       }
       if (!allowed) throw notFound;
       if (variant === "thumbnail" && !row.has_thumbnail) throw notFound;

@@ -6,12 +6,14 @@ import { inboundMailPollers } from "./email/email.listener.ts";
 import { hotlineFigures } from "./hotline/hotline.domain.ts";
 import { hotlineRoutes } from "./hotline/hotline.routes.ts";
 import { hotlineCounts } from "./hotline/hotline.store.ts";
+import { onsiteRoutes } from "./onsite/onsite.routes.ts";
 import { wechatRoutes } from "./wechat/wechat.routes.ts";
 
 /** The channels' part of the app: the WeChat and CTI webhooks, the mail pollers and the hotline gauges. */
 export function channelsRoutes(http: FastifyInstance, ctx: AppContext, registry: Registry): void {
   wechatRoutes(http, ctx);
   hotlineRoutes(http, ctx);
+  onsiteRoutes(http, ctx);
   registerHotlineMetrics(registry, ctx);
 }
 

@@ -3,6 +3,7 @@ import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { ErrorSchema } from "../../platform/http.ts";
 import { BUSINESS_LINES } from "../../policy-packs/schema.ts";
+import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { listReturnVisits, type ReturnVisitRow } from "./follow-up.store.ts";
 import { recordReturnVisit, type VisitOutcome } from "./return-visits.commands.ts";
@@ -81,6 +82,17 @@ export function returnVisitsRoutes(app: FastifyInstance, ctx: AppContext): void 
         limit: q.limit ?? 50,
         offset: q.offset ?? 0,
       });
+      // The call list shows whole numbers (the agent dials them): each is an unmasked view on record.
+      await recordPersonalDataAccess(
+        ctx,
+        principalOf(request),
+        request.routeOptions.url ?? "",
+        result.items.map((v) => ({
+          phone: v.customer_phone,
+          ticketNo: v.ticket_no,
+          fields: ["phone", "name"],
+        })),
+      );
       return {
         total: result.total,
         items: result.items.map((v) => ({

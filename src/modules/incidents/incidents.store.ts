@@ -440,3 +440,28 @@ export async function callsOfIncident(db: Executor, incidentId: string) {
     .orderBy("created_at")
     .execute();
 }
+
+/**
+ * The suspensions of open incidents that cover a ticket: its order's batches or its merchant. Intake shows
+ * them to agents ("batch suspended"); a suspension ends when its incident closes.
+ */
+export async function suspensionsCovering(db: Executor, ticketNo: string) {
+  const r = await sql<{
+    incident_id: string;
+    action: "suspend_batch" | "suspend_merchant";
+    subject: string;
+    at: Date;
+  }>`
+    select c.incident_id, c.action, coalesce(c.payload ->> 'batchNo', c.payload ->> 'merchantId') as subject,
+      c.created_at as at
+    from tickets t
+    left join orders o on o.order_no = t.order_no
+    join order_system_calls c on c.status <> 'dead' and (
+      (c.action = 'suspend_merchant' and c.payload ->> 'merchantId' = t.merchant_id)
+      or (c.action = 'suspend_batch' and c.payload ->> 'batchNo' in
+            (select i ->> 'batchNo' from jsonb_array_elements(coalesce(o.items, '[]'::jsonb)) i)))
+    join incidents n on n.id = c.incident_id and n.status = 'open'
+    where t.ticket_no = ${ticketNo}
+    order by c.created_at`.execute(db);
+  return r.rows;
+}

@@ -2,6 +2,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, type ErrorDetail, type Locale, text } from "../../platform/errors.ts";
 import { localTime } from "../../platform/format.ts";
 import type { PolicyPack } from "../../policy-packs/schema.ts";
+import { complainantMarks, listingOf, routeIfListed } from "../abuse/abuse.commands.ts";
 import { findAttachmentsForIntake } from "../attachments/attachments.store.ts";
 import { readText } from "../nlp/understanding.ts";
 import { findOrderAndRecentComplaints } from "../orders/orders.store.ts";
@@ -104,11 +105,12 @@ export async function registerRequest(
   const ids = Array.isArray(body.attachmentIds)
     ? body.attachmentIds.filter((x): x is string => typeof x === "string")
     : [];
-  const [found, attachments] = await Promise.all([
+  const [found, attachments, listing] = await Promise.all([
     orderNo
       ? findOrderAndRecentComplaints(ctx.db, orderNo, phone, complaintWindowStarts(ctx.packs, now))
       : null,
     ids.length ? findAttachmentsForIntake(ctx.db, ids) : [],
+    listingOf(ctx, phone),
   ]);
   const order = found?.order ?? null;
   const previousComplaints = found?.previousComplaints ?? 0;
@@ -126,9 +128,14 @@ export async function registerRequest(
       ok: false,
       details: [...(decision.ok ? [] : decision.details), ...(contact.problem ? [contact.problem] : [])],
     };
-  const d = contact.email
+  const drafted = contact.email
     ? { ...decision.draft, details: { ...decision.draft.details, contactEmail: contact.email } }
     : decision.draft;
+  // A blacklisted customer is still heard: the request is registered, flagged, for a supervisor.
+  const listed = routeIfListed(listing, drafted, now);
+  const d = listed
+    ? { ...drafted, queue: listed.queue, details: { ...drafted.details, blacklisted: listed.flag } }
+    : drafted;
   const ticketNo = await insertTicket(ctx.db, d, actor, idempotency, {
     category: d.category,
     subType: d.subType,
@@ -146,6 +153,8 @@ export async function registerRequest(
     evidenceAwaited: d.evidenceAwaited,
     packVersion: d.packVersion,
     attachments: d.attachmentIds.length,
+    ...(listed ? { blacklisted: listed.flag } : {}),
+    ...complainantMarks(body),
     ...channelFacts,
   });
   if (!ticketNo) {

@@ -31,6 +31,13 @@ const IntakeBody = T.Object({
   email: T.Optional(
     T.String({ description: "The customer's e-mail address; notices of an e-mail request go there" }),
   ),
+  deviceId: T.Optional(
+    T.String({
+      maxLength: 200,
+      description: "The app's device id; counts a complainant's requests across phones",
+    }),
+  ),
+  address: T.Optional(T.String({ maxLength: 200, description: "The delivery address the request is about" })),
 });
 
 export const Acknowledgement = T.Object({

@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
 import { BUSINESS_LINES } from "../../policy-packs/schema.ts";
+import { recordAudit } from "../privacy/privacy.commands.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { customTemplates, findCustomTemplate, saveTemplate } from "./notifications.store.ts";
 import { SHIPPED_TEMPLATES } from "./shipped-templates.ts";
@@ -155,6 +156,17 @@ export function templatesRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!ctx.packs.has(key.businessLine as never) && key.businessLine !== ANY)
         throw new AppError("NOT_FOUND", 404, text("业务线不存在", "No such business line"));
       await saveTemplate(ctx.db, key, template, p.name, ctx.clock.now());
+      await recordAudit(
+        ctx.db,
+        {
+          actor: p.name,
+          actorRole: p.role,
+          action: "notifications.template",
+          target: `${key.businessLine}/${key.channel}/${key.locale}/${key.kind}`,
+          data: template,
+        },
+        ctx.clock.now(),
+      );
       return view(key);
     },
   );

@@ -3,6 +3,7 @@ import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, text } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
+import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { canSeeTicket } from "../users/roles.ts";
@@ -57,6 +58,9 @@ export function ticketOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
         throw new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
       const order = await findOrder(ctx.db, ticket.order_no);
       if (!order) throw new AppError("NOT_FOUND", 404, text("订单不存在", "Order not found"));
+      await recordPersonalDataAccess(ctx, principalOf(request), request.routeOptions.url ?? "", [
+        { phone: ticket.customer_phone, ticketNo, fields: ["order"] },
+      ]);
       return {
         orderNo: order.order_no,
         businessLine: order.business_line,

@@ -5,7 +5,7 @@ import type { Kpis, TargetCheck } from "./reports.domain.ts";
 
 /**
  * The monthly report as CSV for Excel: UTF-8 with a byte-order mark (without it Excel reads Chinese as
- * GBK and shows mojibake), CRLF line ends, every field quoted. XLSX would need a package we do not ship.
+ * GBK and shows mojibake), CRLF line ends, every field quoted. The XLSX and PDF exports share its words.
  */
 const BOM = "\uFEFF";
 
@@ -14,7 +14,7 @@ const field = (v: Cell) => `"${v === null ? "" : String(v).replace(/"/g, '""')}"
 const line = (cells: Cell[]) => cells.map(field).join(",");
 const pct = (v: number | null) => (v === null ? null : `${(v * 100).toFixed(2)}%`);
 
-const WORDS = {
+export const WORDS = {
   "zh-CN": {
     title: "月度售后服务报告",
     metric: "指标",
@@ -38,6 +38,12 @@ const WORDS = {
     share: "占比",
     merchant: "商家",
     region: "区域",
+    incidents: "本月事件",
+    kind: "类型",
+    status: "状态",
+    openedAt: "发生时间",
+    reason: "原因",
+    summary: "概要",
     yes: "是",
     no: "否",
   },
@@ -64,19 +70,31 @@ const WORDS = {
     share: "Share",
     merchant: "Merchant",
     region: "Region",
+    incidents: "Incidents of the month",
+    kind: "Kind",
+    status: "Status",
+    openedAt: "Opened at",
+    reason: "Reason",
+    summary: "Summary",
     yes: "yes",
     no: "no",
   },
 } as const;
 
+/** The pack's names of a category and a sub-type in the reader's language; the code when it has none. */
+export function labelsOf(pack: PolicyPack | undefined, locale: Locale) {
+  return {
+    category: (code: string) => pack?.categories.find((c) => c.code === code)?.labels[locale] ?? code,
+    subType: (category: string, code: string) =>
+      pack?.categories.find((c) => c.code === category)?.subTypes.find((s) => s.code === code)?.labels[
+        locale
+      ] ?? code,
+  };
+}
+
 export function monthlyCsv(r: MonthlyReport, pack: PolicyPack | undefined, locale: Locale): string {
   const w = WORDS[locale];
-  const categoryLabel = (code: string) =>
-    pack?.categories.find((c) => c.code === code)?.labels[locale] ?? code;
-  const subTypeLabel = (category: string, code: string) =>
-    pack?.categories.find((c) => c.code === category)?.subTypes.find((s) => s.code === code)?.labels[
-      locale
-    ] ?? code;
+  const { category: categoryLabel, subType: subTypeLabel } = labelsOf(pack, locale);
   const yesNo = (met: boolean | null) => (met === null ? null : met ? w.yes : w.no);
   const same = (v: number | null) => v;
   /** One KPI this month, last month, a year ago, and beside its target when the pack sets one. */

@@ -3,6 +3,7 @@ import type { ErrorDetail } from "../../platform/errors.ts";
 import { text } from "../../platform/errors.ts";
 import type { Packs } from "../../policy-packs/load.ts";
 import type { BusinessLine, PolicyPack } from "../../policy-packs/schema.ts";
+import { listIncidents } from "../incidents/incidents.store.ts";
 import {
   changeOf,
   isMonth,
@@ -78,6 +79,57 @@ export interface MonthlyReport {
   orders: number;
   /** Tickets ÷ orders paid in the month. */
   complaintRate: number | null;
+  incidents: MonthIncident[];
+}
+
+export interface MonthIncident {
+  id: string;
+  kind: string;
+  status: string;
+  openedAt: string;
+  closedAt: string | null;
+  reason: string | null;
+  region: string | null;
+  productId: string | null;
+  batchNo: string | null;
+  merchantId: string | null;
+  tickets: number;
+}
+
+const INCIDENT_PAGE = 200;
+
+/** The line's incidents opened in the month (a merchant sees those naming its merchants only). */
+async function incidentsOf(
+  db: Db,
+  q: { month: string; businessLine: string; merchantIds?: readonly string[] | undefined },
+) {
+  const { from, to } = monthRange(q.month);
+  const out: MonthIncident[] = [];
+  // Newest first: page back until the month is behind us.
+  for (let offset = 0; ; offset += INCIDENT_PAGE) {
+    const { rows } = await listIncidents(db, { businessLine: q.businessLine, limit: INCIDENT_PAGE, offset });
+    for (const r of rows) {
+      const opened = new Date(r.opened_at);
+      if (opened < from || opened >= to) continue;
+      if (q.merchantIds && !(r.merchant_id && q.merchantIds.includes(r.merchant_id))) continue;
+      out.push({
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        openedAt: opened.toISOString(),
+        closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
+        reason: r.reason,
+        region: r.region,
+        productId: r.product_id,
+        batchNo: r.batch_no,
+        merchantId: r.merchant_id,
+        tickets: r.ticket_nos.length,
+      });
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < INCIDENT_PAGE || !last || new Date(last.opened_at) < from) break;
+  }
+  return out.reverse();
 }
 
 export async function monthlyReport(
@@ -86,14 +138,24 @@ export async function monthlyReport(
   q: { month: string; businessLine: string; merchantIds?: readonly string[] | undefined },
 ): Promise<MonthlyReport> {
   const slice: Slice = q;
-  const kpis = kpisOf(await sliceTotals(db, slice));
   const previousMonth = shiftMonth(q.month, -1);
   const previousYear = shiftMonth(q.month, -12);
-  const lastMonth = kpisOf(await sliceTotals(db, { ...slice, month: previousMonth }));
-  const lastYear = kpisOf(await sliceTotals(db, { ...slice, month: previousYear }));
-  const bySubType = await sliceBy(db, slice, ["category", "sub_type"]);
-  const byMerchant = await sliceBy(db, slice, ["merchant_id"]);
-  const byRegion = await sliceBy(db, slice, ["region"]);
+  const scope = q.merchantIds ? new Set(q.merchantIds) : null;
+  // Independent reads: on PostgreSQL they run side by side on the pool (PGlite takes them in turn).
+  const [totals, lastMonthTotals, lastYearTotals, bySubType, byMerchant, byRegion, paid, incidents] =
+    await Promise.all([
+      sliceTotals(db, slice),
+      sliceTotals(db, { ...slice, month: previousMonth }),
+      sliceTotals(db, { ...slice, month: previousYear }),
+      sliceBy(db, slice, ["category", "sub_type"]),
+      sliceBy(db, slice, ["merchant_id"]),
+      sliceBy(db, slice, ["region"]),
+      ordersPaid(db, monthRange(q.month), q.businessLine),
+      incidentsOf(db, q),
+    ]);
+  const kpis = kpisOf(totals);
+  const lastMonth = kpisOf(lastMonthTotals);
+  const lastYear = kpisOf(lastYearTotals);
 
   const perCategory = new Map<string, number>();
   for (const r of bySubType)
@@ -125,10 +187,7 @@ export async function monthlyReport(
     db,
     merchants.map((m) => m.merchantId),
   );
-  const scope = q.merchantIds ? new Set(q.merchantIds) : null;
-  const orders = (await ordersPaid(db, monthRange(q.month), q.businessLine))
-    .filter((o) => !scope || scope.has(o.merchantId))
-    .reduce((sum, o) => sum + o.orders, 0);
+  const orders = paid.filter((o) => !scope || scope.has(o.merchantId)).reduce((sum, o) => sum + o.orders, 0);
 
   return {
     month: q.month,
@@ -152,5 +211,6 @@ export async function monthlyReport(
     ).slice(0, TOP),
     orders,
     complaintRate: ratio(kpis.tickets, orders),
+    incidents,
   };
 }

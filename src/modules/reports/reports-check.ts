@@ -1,18 +1,29 @@
 import type { Db } from "../../db/database.ts";
 import {
   agentKeyOf,
+  dailyKeyOf,
   type FactKey,
   factOf,
   isMonth,
   MEASURES,
+  type Measure,
   type Measures,
   monthlyKeyOf,
   monthOf,
   monthRange,
+  riderKeyOf,
   rollupDeltas,
 } from "./reports.domain.ts";
 import { rollUpEvents } from "./rollups.jobs.ts";
-import { agentRollupRows, monthlyRollupRows, rawTicketsReceived } from "./rollups.store.ts";
+import {
+  agentRollupRows,
+  DAILY_MEASURES,
+  dailyRollupRows,
+  monthlyRollupRows,
+  RIDER_MEASURES,
+  rawTicketsReceived,
+  riderRollupRows,
+} from "./rollups.store.ts";
 
 /**
  * `aftersale reports-check [YYYY-MM]`: catches the rollups up with the event stream, recomputes the month
@@ -20,7 +31,7 @@ import { agentRollupRows, monthlyRollupRows, rawTicketsReceived } from "./rollup
  * or CI can alarm on it.
  */
 export interface Difference {
-  rollup: "monthly" | "agents";
+  rollup: "monthly" | "agents" | "daily" | "riders";
   key: string;
   measure: string;
   stored: number;
@@ -34,13 +45,14 @@ function compare(
   stored: readonly Row[],
   recomputed: readonly Row[],
   keyOf: (k: FactKey) => string,
+  measures: readonly Measure[] = MEASURES,
 ): Difference[] {
   const index = (rows: readonly Row[]) => new Map(rows.map((r) => [keyOf(r.key), r.measures]));
   const a = index(stored);
   const b = index(recomputed);
   const out: Difference[] = [];
   for (const key of new Set([...a.keys(), ...b.keys()]))
-    for (const m of MEASURES) {
+    for (const m of measures) {
       const s = a.get(key)?.[m] ?? 0;
       const r = b.get(key)?.[m] ?? 0;
       if (s !== r)
@@ -61,6 +73,24 @@ export async function checkMonth(db: Db, month: string): Promise<Difference[]> {
       monthlyKeyOf,
     ),
     ...compare("agents", await agentRollupRows(db, month), rollupDeltas([], facts, agentKeyOf), agentKeyOf),
+    ...compare(
+      "daily",
+      await dailyRollupRows(db, month),
+      rollupDeltas([], facts, dailyKeyOf),
+      dailyKeyOf,
+      DAILY_MEASURES,
+    ),
+    ...compare(
+      "riders",
+      await riderRollupRows(db, month),
+      rollupDeltas(
+        [],
+        facts.filter((f) => f.key.riderId !== ""),
+        riderKeyOf,
+      ),
+      riderKeyOf,
+      RIDER_MEASURES,
+    ),
   ];
 }
 

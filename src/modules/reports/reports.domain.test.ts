@@ -35,6 +35,9 @@ const ticket = (over: Partial<TicketRaw> = {}): TicketRaw => ({
   score: null,
   agent: null,
   clocks: [],
+  riderId: null,
+  lateDelivery: false,
+  riderCompensationFen: 0,
   ...over,
 });
 

@@ -25,6 +25,9 @@ export const MEASURES = [
   "resolution_breached",
   "clocks_met",
   "clocks_breached",
+  "late_delivery",
+  "rider_compensation_fen",
+  "positive_feedback",
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 export type Measures = Record<Measure, number>;
@@ -68,6 +71,11 @@ export interface TicketRaw {
   /** Who resolved it last, else who holds it; null when nobody has. */
   agent: string | null;
   clocks: readonly { name: string; met: boolean; breached: boolean }[];
+  riderId: string | null;
+  /** The order was delivered after its promised time. */
+  lateDelivery: boolean;
+  /** Money of approved remedies whose payer is the rider (骑手承担), in fen. */
+  riderCompensationFen: number;
 }
 
 export interface FactKey {
@@ -78,6 +86,10 @@ export interface FactKey {
   category: string;
   subType: string;
   agent: string;
+  riderId: string;
+  /** The Beijing day (YYYY-MM-DD) and hour (0–23) of receipt. */
+  day: string;
+  hour: number;
 }
 
 export interface TicketFact {
@@ -98,6 +110,9 @@ export function factOf(t: TicketRaw): TicketFact {
     category: t.category,
     subType: t.subType ?? "",
     agent: t.agent ?? "",
+    riderId: t.riderId ?? "",
+    day: dayOf(t.createdAt),
+    hour: hourOf(t.createdAt),
   };
   const m = zeroMeasures();
   if (t.mergedInto) return { ticketNo: t.ticketNo, key, measures: m };
@@ -115,6 +130,10 @@ export function factOf(t: TicketRaw): TicketFact {
   }
   m.second_round = t.secondRounds > 0 ? 1 : 0;
   m.escalated = t.escalationLevel > 0 ? 1 : 0;
+  m.late_delivery = t.lateDelivery ? 1 : 0;
+  m.rider_compensation_fen = t.riderCompensationFen;
+  // 4 or 5 of 5 is good feedback: it earns the merchant and the rider reward points (DOMAIN §8).
+  m.positive_feedback = t.score !== null && t.score >= 4 ? 1 : 0;
   if (t.firstRespondedAt) {
     m.first_response_count = 1;
     m.first_response_minutes_sum = minutesBetween(t.createdAt, t.firstRespondedAt);
@@ -138,6 +157,9 @@ export function factOf(t: TicketRaw): TicketFact {
 export const monthlyKeyOf = (k: FactKey) =>
   [k.month, k.businessLine, k.merchantId, k.region, k.category, k.subType].join("\u0001");
 export const agentKeyOf = (k: FactKey) => [k.month, k.businessLine, k.agent].join("\u0001");
+export const dailyKeyOf = (k: FactKey) =>
+  [k.day, k.businessLine, k.region, k.category, k.hour].join("\u0001");
+export const riderKeyOf = (k: FactKey) => [k.month, k.riderId, k.businessLine, k.category].join("\u0001");
 
 export interface RollupDelta {
   key: FactKey;
@@ -175,6 +197,12 @@ export function monthOf(at: Date): string {
   const local = new Date(at.getTime() + SHANGHAI_OFFSET);
   return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, "0")}`;
 }
+
+/** The Beijing day of an instant, YYYY-MM-DD. */
+export const dayOf = (at: Date): string =>
+  new Date(at.getTime() + SHANGHAI_OFFSET).toISOString().slice(0, 10);
+/** The Beijing hour of an instant, 0–23. */
+export const hourOf = (at: Date): number => new Date(at.getTime() + SHANGHAI_OFFSET).getUTCHours();
 
 /** The month `delta` months from `month` ("2026-01", -1 → "2025-12"). */
 export function shiftMonth(month: string, delta: number): string {
@@ -318,5 +346,45 @@ export function merchantStanding(foodComplaints: number, orders: number, talkAbo
   return {
     complaintRate: ratio(foodComplaints, orders),
     talk: orders > 0 && foodComplaints / orders > talkAbove,
+  };
+}
+
+/** The categories that are the rider's doing or the delivery's, across the four packs. */
+export const DELIVERY_CATEGORIES: readonly string[] = ["delivery", "delivery_delay", "logistics"];
+
+/**
+ * A rider's month from its rollup rows (one per line and category): delivery complaints, the share of
+ * its tickets whose order came late, the compensation borne by the rider, and reward points (one per
+ * piece of good feedback, 4–5 of 5).
+ */
+export function riderScoreOf(
+  rows: readonly {
+    category: string;
+    received: number;
+    resolved: number;
+    late_delivery: number;
+    rider_compensation_fen: number;
+    score_sum: number;
+    score_count: number;
+    positive_feedback: number;
+  }[],
+) {
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
+  const tickets = sum((r) => r.received);
+  return {
+    tickets,
+    deliveryComplaints: sum((r) => (DELIVERY_CATEGORIES.includes(r.category) ? r.received : 0)),
+    lateDeliveries: sum((r) => r.late_delivery),
+    lateDeliveryShare: ratio(
+      sum((r) => r.late_delivery),
+      tickets,
+    ),
+    compensationFen: sum((r) => r.rider_compensation_fen),
+    satisfactionAvg: average(
+      sum((r) => r.score_sum),
+      sum((r) => r.score_count),
+      2,
+    ),
+    rewardPoints: sum((r) => r.positive_feedback),
   };
 }

@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type as T, type TSchema } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { validationError } from "../../platform/errors.ts";
+import { type Locale, validationError } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
-import type { BusinessLine } from "../../policy-packs/schema.ts";
+import type { BusinessLine, PolicyPack } from "../../policy-packs/schema.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { ticketScope } from "../users/roles.ts";
-import { checkReportQuery, monthlyReport } from "./monthly.ts";
+import { analyticsRoutes } from "./analytics.routes.ts";
+import { checkReportQuery, type MonthlyReport, monthlyReport } from "./monthly.ts";
 import { monthlyCsv } from "./monthly-csv.ts";
+import { monthlyPdf, monthlyXlsx } from "./monthly-export.ts";
+import { Kpis, Line, Month, Num, Rate, Targets } from "./reports.schemas.ts";
 import { agentPerformance, disclosure, merchantScorecard } from "./scorecards.ts";
 
 /**
@@ -17,33 +20,12 @@ import { agentPerformance, disclosure, merchantScorecard } from "./scorecards.ts
  */
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema };
 const tags = ["reports"];
-const Month = T.String({ description: "YYYY-MM, a month in Beijing time", examples: ["2026-05"] });
-const Line = T.String({ description: "food_delivery | fresh_food | b2b_food_supply | ecommerce" });
-const Rate = T.Union([T.Number(), T.Null()], {
-  description: "a share of 1 (0.98 = 98%); null with nothing to count",
-});
-const Num = T.Union([T.Number(), T.Null()]);
 const Share = (key: string) => T.Object({ [key]: T.String(), count: T.Integer(), share: T.Number() });
 
-const Kpis = T.Object({
-  tickets: T.Integer(),
-  resolved: T.Integer(),
-  resolutionRate: Rate,
-  avgResolutionMinutes: Num,
-  satisfactionAvg: Num,
-  surveys: T.Integer(),
-  secondRoundRate: Rate,
-  escalationRate: Rate,
-  avgFirstResponseMinutes: Num,
-  firstResponseOnTime: Rate,
-  resolutionOnTime: Rate,
-  slaAttainment: Rate,
-});
 const Change = T.Record(T.String(), Num, {
   description:
     "this month minus the other: rates in points of 1, minutes, score; ticketsRatio = relative change",
 });
-const Check = T.Object({ target: T.Number(), actual: Num, met: T.Union([T.Boolean(), T.Null()]) });
 
 const Monthly = T.Object({
   month: T.String(),
@@ -54,7 +36,7 @@ const Monthly = T.Object({
   resolutionRate: Rate,
   satisfactionAvg: Num,
   kpis: Kpis,
-  targets: T.Object({ resolutionRate: Check, satisfaction: Check, handlingMinutes: Check }),
+  targets: Targets,
   lastMonth: T.Object({ month: T.String(), ...Kpis.properties }),
   lastYear: T.Object({ month: T.String(), ...Kpis.properties }),
   change: T.Object({ lastMonth: Change, lastYear: Change }),
@@ -72,6 +54,22 @@ const Monthly = T.Object({
   topRegions: T.Array(Share("region")),
   orders: T.Integer(),
   complaintRate: Rate,
+  incidents: T.Array(
+    T.Object({
+      id: T.String(),
+      kind: T.String({ description: "batch | emergency" }),
+      status: T.String(),
+      openedAt: T.String(),
+      closedAt: T.Union([T.String(), T.Null()]),
+      reason: T.Union([T.String(), T.Null()]),
+      region: T.Union([T.String(), T.Null()]),
+      productId: T.Union([T.String(), T.Null()]),
+      batchNo: T.Union([T.String(), T.Null()]),
+      merchantId: T.Union([T.String(), T.Null()]),
+      tickets: T.Integer(),
+    }),
+    { description: "the line's incidents opened in the month" },
+  ),
 });
 
 const MonthlyQuery = T.Object({ month: Month, businessLine: Line });
@@ -117,6 +115,9 @@ const get = (
   );
 
 export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  analyticsRoutes(app, ctx);
+  // Every report only reads, so it may be served by the read replica (REPORTS_DATABASE_URL).
+  const db = ctx.reportsDb ?? ctx.db;
   get(
     app,
     "/api/v1/reports/monthly",
@@ -126,29 +127,53 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
       query: MonthlyQuery,
       reply: Monthly,
     },
-    async (request) => monthlyReport(ctx.db, ctx.packs, monthlyQueryOf(ctx, request)),
+    async (request) => monthlyReport(db, ctx.packs, monthlyQueryOf(ctx, request)),
   );
 
-  app.get(
-    "/api/v1/reports/monthly.csv",
-    {
-      preValidation: need("reports.read"),
-      schema: {
-        tags,
-        summary: "The monthly report as CSV (UTF-8 with BOM, opens in Excel)",
-        querystring: MonthlyQuery,
-        response: { 200: T.String(), ...errors },
+  const download = (
+    ext: "csv" | "xlsx" | "pdf",
+    contentType: string,
+    summary: string,
+    render: (r: MonthlyReport, pack: PolicyPack | undefined, locale: Locale) => string | Promise<Buffer>,
+  ) =>
+    app.get(
+      `/api/v1/reports/monthly.${ext}`,
+      {
+        preValidation: need("reports.read"),
+        schema: {
+          tags,
+          summary,
+          querystring: MonthlyQuery,
+          response: { 200: T.String({ description: contentType }), ...errors, 503: ErrorSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const q = monthlyQueryOf(ctx, request);
-      const report = await monthlyReport(ctx.db, ctx.packs, q);
-      const csv = monthlyCsv(report, ctx.packs.get(q.businessLine as BusinessLine), localeOf(request));
-      return reply
-        .header("content-type", "text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="report-${q.businessLine}-${q.month}.csv"`)
-        .send(csv);
-    },
+      async (request, reply) => {
+        const q = monthlyQueryOf(ctx, request);
+        const report = await monthlyReport(ctx.db, ctx.packs, q);
+        const body = await render(report, ctx.packs.get(q.businessLine as BusinessLine), localeOf(request));
+        return reply
+          .header("content-type", contentType)
+          .header("content-disposition", `attachment; filename="report-${q.businessLine}-${q.month}.${ext}"`)
+          .send(body);
+      },
+    );
+  download(
+    "csv",
+    "text/csv; charset=utf-8",
+    "The monthly report as CSV (UTF-8 with BOM, opens in Excel)",
+    monthlyCsv,
+  );
+  download(
+    "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "The monthly report as an Excel workbook: KPIs, shares, merchants, regions and incidents",
+    monthlyXlsx,
+  );
+  download(
+    "pdf",
+    "application/pdf",
+    "The monthly report as a printable PDF with its category chart (503 PDF_FONT_MISSING without a CJK font)",
+    monthlyPdf,
   );
 
   get(
@@ -181,7 +206,7 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const q = queryOf(ctx, request, false);
-      return { month: q.month, items: await merchantScorecard(ctx.db, ctx.packs, q) };
+      return { month: q.month, items: await merchantScorecard(db, ctx.packs, q) };
     },
   );
 
@@ -205,13 +230,15 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
             satisfactionAvg: Num,
             surveys: T.Integer(),
             secondRoundRate: Rate,
+            qaReviews: T.Integer({ description: "QA reviews scored of the agent's tickets" }),
+            qaScoreAvg: T.Union([T.Number(), T.Null()], { description: "their average score, 0–100" }),
           }),
         ),
       }),
     },
     async (request) => {
       const q = queryOf(ctx, request, false);
-      return { month: q.month, items: await agentPerformance(ctx.db, q) };
+      return { month: q.month, items: await agentPerformance(db, q) };
     },
   );
 
@@ -247,7 +274,7 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { month } = request.query as { month: string };
       const details = checkReportQuery({ month }, ctx.packs, false);
       if (details.length) throw validationError(details);
-      return { month, lines: await disclosure(ctx.db, ctx.packs, month) };
+      return { month, lines: await disclosure(db, ctx.packs, month) };
     },
   );
 }

@@ -2,8 +2,16 @@ import type { Db } from "../../db/database.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { type Poller, serialPoller } from "../../platform/jobs.ts";
 import { lockOutboxCursor, moveOutboxCursor, outboxAfter } from "../tickets/outbox.store.ts";
-import { agentKeyOf, factOf, monthlyKeyOf, rollupDeltas } from "./reports.domain.ts";
-import { addToAgents, addToMonthly, lockFacts, rawTickets, saveFacts } from "./rollups.store.ts";
+import { agentKeyOf, dailyKeyOf, factOf, monthlyKeyOf, riderKeyOf, rollupDeltas } from "./reports.domain.ts";
+import {
+  addToAgents,
+  addToDaily,
+  addToMonthly,
+  addToRiders,
+  lockFacts,
+  rawTickets,
+  saveFacts,
+} from "./rollups.store.ts";
 
 /**
  * Keeps the report rollups in step with the event stream. One transaction per batch: lock the reports
@@ -26,6 +34,8 @@ export async function rollUpEvents(db: Db, limit = EVENT_BATCH): Promise<number>
     const after = (await rawTickets(trx, ticketNos)).map(factOf);
     await addToMonthly(trx, rollupDeltas(before, after, monthlyKeyOf));
     await addToAgents(trx, rollupDeltas(before, after, agentKeyOf));
+    await addToDaily(trx, rollupDeltas(before, after, dailyKeyOf));
+    await addToRiders(trx, rollupDeltas(before, after, riderKeyOf));
     await saveFacts(trx, after);
     const last = events[events.length - 1]!;
     await moveOutboxCursor(trx, CONSUMER, { tx: last.tx, id: last.id });

@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema.ts";
 import {
   type FactKey,
   MEASURES,
+  type Measure,
   type Measures,
   type RollupDelta,
   type TicketFact,
@@ -36,6 +37,9 @@ interface RawRow {
   score: number | null;
   agent: string | null;
   clocks: { name: string; met: boolean; breached: boolean }[] | string;
+  rider_id: string | null;
+  late_delivery: boolean | null;
+  rider_compensation_fen: string | number;
 }
 
 const rawSelect = sql`
@@ -50,7 +54,13 @@ const rawSelect = sql`
       (select u.username from users u where u.id = t.assignee_id)) as agent,
     coalesce((select json_agg(json_build_object('name', c.name, 'met', c.stopped_at is not null,
         'breached', c.breached_at is not null))
-      from sla_clocks c where c.ticket_no = t.ticket_no), '[]'::json) as clocks
+      from sla_clocks c where c.ticket_no = t.ticket_no), '[]'::json) as clocks,
+    t.rider_id,
+    (select o.delivered_at > o.promised_at from orders o where o.order_no = t.order_no) as late_delivery,
+    (select coalesce(sum((i->>'amountFen')::bigint), 0) from remedies r
+      cross join lateral jsonb_array_elements(r.items) i
+      where r.ticket_no = t.ticket_no and r.status = 'approved' and i->>'payer' = 'rider')::bigint
+      as rider_compensation_fen
   from tickets t`;
 
 const rawOf = (r: RawRow): TicketRaw => ({
@@ -71,6 +81,9 @@ const rawOf = (r: RawRow): TicketRaw => ({
   score: r.score,
   agent: r.agent,
   clocks: typeof r.clocks === "string" ? JSON.parse(r.clocks) : r.clocks,
+  riderId: r.rider_id,
+  lateDelivery: r.late_delivery === true,
+  riderCompensationFen: Number(r.rider_compensation_fen ?? 0),
 });
 
 export async function rawTickets(db: Executor, ticketNos: readonly string[]): Promise<TicketRaw[]> {
@@ -97,6 +110,9 @@ const factColumns = (f: TicketFact) => ({
   category: f.key.category,
   sub_type: f.key.subType,
   agent: f.key.agent,
+  rider_id: f.key.riderId,
+  day: f.key.day,
+  hour: f.key.hour,
   ...f.measures,
 });
 
@@ -111,6 +127,9 @@ const keyOfRow = (r: {
   category: string;
   sub_type: string;
   agent: string;
+  rider_id?: string;
+  day?: string;
+  hour?: number;
 }): FactKey => ({
   month: r.month,
   businessLine: r.business_line,
@@ -119,6 +138,9 @@ const keyOfRow = (r: {
   category: r.category,
   subType: r.sub_type,
   agent: r.agent,
+  riderId: r.rider_id ?? "",
+  day: r.day ?? "",
+  hour: Number(r.hour ?? 0),
 });
 
 /** The stored facts of these tickets, locked until the transaction moves them. */
@@ -150,6 +172,9 @@ export async function saveFacts(trx: Transaction<Database>, facts: readonly Tick
         category: eb.ref("excluded.category"),
         sub_type: eb.ref("excluded.sub_type"),
         agent: eb.ref("excluded.agent"),
+        rider_id: eb.ref("excluded.rider_id"),
+        day: eb.ref("excluded.day"),
+        hour: eb.ref("excluded.hour"),
         ...Object.fromEntries(MEASURES.map((m) => [m, eb.ref(`excluded.${m}`)])),
       })),
     )
@@ -206,6 +231,68 @@ export async function addToAgents(trx: Transaction<Database>, deltas: readonly R
     .execute();
 }
 
+type KeyColumns = Record<string, (k: FactKey) => string | number>;
+
+/** Adds the deltas to a rollup whose row key is `keys` and which stores the `measures` named. */
+async function addToRollup(
+  trx: Transaction<Database>,
+  table: string,
+  keys: KeyColumns,
+  measures: readonly Measure[],
+  deltas: readonly RollupDelta[],
+): Promise<void> {
+  if (!deltas.length) return;
+  const keyNames = Object.keys(keys);
+  const rows = deltas.map(
+    (d) =>
+      sql`(${sql.join([...Object.values(keys).map((f) => f(d.key)), ...measures.map((m) => d.measures[m])])})`,
+  );
+  await sql`insert into ${sql.table(table)} (${sql.join([...keyNames, ...measures].map((c) => sql.ref(c)))})
+    values ${sql.join(rows)}
+    on conflict (${sql.join(keyNames.map((c) => sql.ref(c)))}) do update set ${sql.join(
+      measures.map((m) => sql`${sql.ref(m)} = ${sql.table(table)}.${sql.ref(m)} + excluded.${sql.ref(m)}`),
+    )}`.execute(trx);
+}
+
+export const DAILY_MEASURES = ["received", "resolved", "clocks_met", "clocks_breached"] as const;
+export const RIDER_MEASURES = [
+  "received",
+  "resolved",
+  "late_delivery",
+  "rider_compensation_fen",
+  "score_sum",
+  "score_count",
+  "positive_feedback",
+] as const;
+
+const DAILY_KEYS: KeyColumns = {
+  day: (k) => k.day,
+  business_line: (k) => k.businessLine,
+  region: (k) => k.region,
+  category: (k) => k.category,
+  hour: (k) => k.hour,
+};
+const RIDER_KEYS: KeyColumns = {
+  month: (k) => k.month,
+  rider_id: (k) => k.riderId,
+  business_line: (k) => k.businessLine,
+  category: (k) => k.category,
+};
+
+/** Tickets per Beijing day and hour: what trends, the weekly analysis and the heat maps read. */
+export const addToDaily = (trx: Transaction<Database>, deltas: readonly RollupDelta[]) =>
+  addToRollup(trx, "report_daily", DAILY_KEYS, DAILY_MEASURES, deltas);
+
+/** A rider's tickets per month; tickets without a rider are nobody's. */
+export const addToRiders = (trx: Transaction<Database>, deltas: readonly RollupDelta[]) =>
+  addToRollup(
+    trx,
+    "report_rider_monthly",
+    RIDER_KEYS,
+    RIDER_MEASURES,
+    deltas.filter((d) => d.key.riderId !== ""),
+  );
+
 /** The stored rollup rows of a month, for the check command. */
 export async function monthlyRollupRows(db: Executor, month: string) {
   const rows = await db.selectFrom("report_monthly").selectAll().where("month", "=", month).execute();
@@ -216,6 +303,44 @@ export async function agentRollupRows(db: Executor, month: string) {
   const rows = await db.selectFrom("report_agent_monthly").selectAll().where("month", "=", month).execute();
   return rows.map((r) => ({
     key: keyOfRow({ ...r, merchant_id: "", region: "", category: "", sub_type: "" }),
+    measures: measuresOf(r),
+  }));
+}
+
+/** The stored daily rows of a month's Beijing days, for the check command. */
+export async function dailyRollupRows(db: Executor, month: string) {
+  const rows = await sql<Record<string, unknown>>`select * from report_daily
+    where day like ${`${month}-%`}`.execute(db);
+  return rows.rows.map((r) => ({
+    key: keyOfRow({
+      month,
+      business_line: String(r.business_line),
+      merchant_id: "",
+      region: String(r.region),
+      category: String(r.category),
+      sub_type: "",
+      agent: "",
+      day: String(r.day),
+      hour: Number(r.hour),
+    }),
+    measures: measuresOf(r),
+  }));
+}
+
+export async function riderRollupRows(db: Executor, month: string) {
+  const rows = await sql<Record<string, unknown>>`select * from report_rider_monthly
+    where month = ${month}`.execute(db);
+  return rows.rows.map((r) => ({
+    key: keyOfRow({
+      month,
+      business_line: String(r.business_line),
+      merchant_id: "",
+      region: "",
+      category: String(r.category),
+      sub_type: "",
+      agent: "",
+      rider_id: String(r.rider_id),
+    }),
     measures: measuresOf(r),
   }));
 }

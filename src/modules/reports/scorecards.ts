@@ -1,6 +1,7 @@
 import type { Db } from "../../db/database.ts";
 import type { Packs } from "../../policy-packs/load.ts";
 import { BUSINESS_LINES, type BusinessLine } from "../../policy-packs/schema.ts";
+import { qaScoresPerAgent } from "./qa.store.ts";
 import { kpisOf, merchantStanding, monthRange, ratio, sumMeasures } from "./reports.domain.ts";
 import { agentsOf, merchantNames, ordersPaid, sliceBy } from "./reports.store.ts";
 
@@ -89,6 +90,9 @@ export interface AgentScore {
   satisfactionAvg: number | null;
   surveys: number;
   secondRoundRate: number | null;
+  /** QA reviews of the agent's tickets of the month, and their average score (0–100). */
+  qaReviews: number;
+  qaScoreAvg: number | null;
 }
 
 /** Per agent: the tickets they resolved last, else hold, received in the month. */
@@ -96,6 +100,7 @@ export async function agentPerformance(
   db: Db,
   q: { month: string; businessLine?: string | undefined },
 ): Promise<AgentScore[]> {
+  const qa = await qaScoresPerAgent(db, q);
   return (await agentsOf(db, q.month, q.businessLine))
     .filter((a) => a.measures.received > 0)
     .map(({ agent, measures }) => {
@@ -110,6 +115,8 @@ export async function agentPerformance(
         satisfactionAvg: k.satisfactionAvg,
         surveys: k.surveys,
         secondRoundRate: k.secondRoundRate,
+        qaReviews: qa.get(agent)?.reviews ?? 0,
+        qaScoreAvg: qa.get(agent)?.average ?? null,
       };
     })
     .sort((a, b) => b.tickets - a.tickets || (a.agent ?? "").localeCompare(b.agent ?? ""));

@@ -6,6 +6,7 @@ import type { SystemClock } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import type { Metrics } from "../../platform/metrics.ts";
 import { countRunningClocks } from "../sla/sla.store.ts";
+import { outboxBehind, snapshotXmax } from "../tickets/outbox.store.ts";
 
 /** Health, metrics, the OpenAPI document, and the test clock when (and only when) it is switched on. */
 export function systemRoutes(
@@ -82,8 +83,15 @@ export function systemRoutes(
       { schema: { hide: true, body: T.Object({ advanceSeconds: T.Integer({ minimum: 0 }) }) } },
       async (request) => {
         const { advanceSeconds } = request.body as { advanceSeconds: number };
+        const before = await snapshotXmax(ctx.db);
         (ctx.clock as SystemClock).advance(advanceSeconds);
         await runDueJobs();
+        // The outbox consumers wait for the oldest transaction running anywhere on the server (another
+        // test's database too): wait such a moment out, so the answer covers every event written before.
+        for (let i = 0; i < 200 && (await outboxBehind(ctx.db, before)); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          await runDueJobs();
+        }
         return { now: ctx.clock.now().toISOString() };
       },
     );

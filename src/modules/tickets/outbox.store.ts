@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema.ts";
 
 /**
@@ -64,4 +64,28 @@ export async function moveOutboxCursor(
 ): Promise<void> {
   await sql`update outbox_cursors set last_tx = ${to.tx}::xid8, last_id = ${to.id}::bigint
     where consumer = ${consumer}`.execute(trx);
+}
+
+/** The next transaction id to be assigned: every transaction committed before now is older. */
+export async function snapshotXmax(db: Kysely<Database>): Promise<string> {
+  const r = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(
+    db,
+  );
+  return r.rows[0]!.xmax;
+}
+
+/**
+ * Whether a consumer has not yet passed an event written before `xmax`. The consumers stop at the oldest
+ * transaction running anywhere on the server, so for a moment they may lag behind events already committed.
+ */
+export async function outboxBehind(db: Kysely<Database>, xmax: string): Promise<boolean> {
+  const r = await sql<{ behind: boolean }>`
+    select exists (
+      select 1 from outbox_cursors c
+      where exists (
+        select 1 from ticket_events e
+        where e.tx is not null and e.tx < ${xmax}::xid8 and (e.tx, e.id) > (c.last_tx, c.last_id))) as behind`.execute(
+    db,
+  );
+  return r.rows[0]!.behind;
 }

@@ -89,3 +89,8 @@ export function priorityOf(severity: "serious" | "general" | "minor", urgent: bo
   if (urgent) return 2;
   return severity === "general" ? 3 : 4;
 }
+
+/** The customer's answer is what `awaiting_customer` waited for: the work resumes. Other statuses stay. */
+export function statusAfterCustomerMessage(from: Status): Status {
+  return from === "awaiting_customer" ? "in_progress" : from;
+}

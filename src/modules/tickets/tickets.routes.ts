@@ -5,8 +5,11 @@ import { AppError, text } from "../../platform/errors.ts";
 import { maskPhone } from "../../platform/format.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { type BusinessLine, CHANNELS, QUEUES, SEVERITIES } from "../../policy-packs/schema.ts";
+import { ticketAbuseFacts } from "../abuse/abuse.commands.ts";
+import { AbuseFactsProps } from "../abuse/abuse.schema.ts";
 import { signedUrl } from "../attachments/attachments.routes.ts";
 import { listTicketAttachments } from "../attachments/attachments.store.ts";
+import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { isBreached } from "../sla/sla.domain.ts";
 import { clocksOfTickets } from "../sla/sla.store.ts";
 import { need, principalOf } from "../users/auth.ts";
@@ -107,7 +110,9 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         assigneeId = (await findUserByUsername(ctx.db, q.assignee))?.id ?? "\u0000";
       }
       const openStatuses = STATUSES.filter((s) => !["resolved", "closed", "not_applicable"].includes(s));
-      const result = await listTickets(ctx.db, {
+      // A free-text search scans descriptions: the read replica (REPORTS_DATABASE_URL) takes it, when there
+      // is one; the working queue itself is read from the primary, so a new ticket shows at once.
+      const result = await listTickets(q.q ? (ctx.reportsDb ?? ctx.db) : ctx.db, {
         status: statuses ?? (q.view ? [...openStatuses] : undefined),
         channel: q.channel as string | undefined,
         businessLine: q.businessLine as string | undefined,
@@ -170,6 +175,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
             details: T.Record(T.String(), T.Unknown()),
             mergedInto: T.Union([T.String(), T.Null()]),
             packVersion: T.String(),
+            ...AbuseFactsProps,
             sla: T.Object({
               firstResponseDueAt: T.String(),
               resolutionDueAt: T.String(),
@@ -226,11 +232,26 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const t = await findTicket(ctx.db, ticketNo);
       if (!t || !canSeeTicket(p, t)) throw ticketNotFound();
       const now = ctx.clock.now();
-      const [events, attachments, assignees, clockMap] = await Promise.all([
+      const [events, attachments, assignees, clockMap, abuse] = await Promise.all([
         listEvents(ctx.db, ticketNo),
         listTicketAttachments(ctx.db, ticketNo),
         assigneesOf(ctx, [t]),
         clocksOfTickets(ctx.db, [ticketNo]),
+        ticketAbuseFacts(ctx, t, p.role !== "merchant" && p.role !== "rider"),
+      ]);
+      // PIPL: every staff view of a customer's unmasked data is on record, whoever the viewer.
+      await recordPersonalDataAccess(ctx, p, request.routeOptions.url ?? "", [
+        {
+          phone: t.customer_phone,
+          ticketNo,
+          fields: [
+            ...(seesFullPhone(p) ? ["phone"] : []),
+            ...(t.customer_name ? ["name"] : []),
+            "description",
+            "details",
+            ...(attachments.length ? ["attachments"] : []),
+          ],
+        },
       ]);
       const clocks = clockMap.get(ticketNo) ?? [];
       const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -249,6 +270,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         details: t.details,
         mergedInto: t.merged_into,
         packVersion: t.pack_version,
+        ...abuse,
         sla: {
           firstResponseDueAt: t.first_response_due_at.toISOString(),
           resolutionDueAt: t.resolution_due_at.toISOString(),

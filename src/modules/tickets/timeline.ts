@@ -82,6 +82,18 @@ export function timelineText(
       return zh
         ? `您的申请已与服务单 ${String(d.into)} 合并处理`
         : `Your request is now handled together with ${String(d.into)}`;
+    case "customer_message": {
+      // The customer wrote it: repeat the start so they recognise it, not the whole mail.
+      const said = [...String(d.body ?? d.subject ?? "").trim()];
+      const excerpt = said.length > 60 ? `${said.slice(0, 60).join("")}…` : said.join("");
+      return zh
+        ? `我们已收到您的留言${excerpt ? `：“${excerpt}”` : ""}，客服会尽快回复您`
+        : `We received your message${excerpt ? `: "${excerpt}"` : ""}. Customer service will reply soon`;
+    }
+    case "chat_transcript":
+      return zh
+        ? "您与在线客服的对话记录已附到本服务单"
+        : "Your live chat with customer service was added to this request";
     case "evidence_added":
       return zh ? "已收到您补充的材料" : "We received your additional evidence";
     case "remedy_decided":

@@ -1,30 +1,35 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+
 /**
- * Five wrong passwords for one username lock it for 15 minutes. Kept in memory of the process: a
- * restart forgives, which is acceptable next to the per-address rate limit on the login route.
+ * Five wrong passwords for one username lock it for 15 minutes. Counted in the database (one upsert a
+ * failure), so every app process on it shares the count and the lock, and a restart forgives nothing.
  */
 const MAX_FAILURES = 5;
 const LOCK_MS = 15 * 60_000;
 
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  constructor(private readonly db: Db) {}
 
-  lockedSeconds(username: string, now: Date): number {
-    const entry = this.failures.get(username);
-    if (!entry || entry.lockedUntil <= now.getTime()) return 0;
-    return Math.ceil((entry.lockedUntil - now.getTime()) / 1000);
+  async lockedSeconds(username: string, now: Date): Promise<number> {
+    const r = await sql<{ locked_until: Date | null }>`
+      select locked_until from login_failures where username = ${username}`.execute(this.db);
+    const until = r.rows[0]?.locked_until;
+    if (!until || until.getTime() <= now.getTime()) return 0;
+    return Math.ceil((until.getTime() - now.getTime()) / 1000);
   }
 
-  failed(username: string, now: Date): void {
-    const entry = this.failures.get(username) ?? { count: 0, lockedUntil: 0 };
-    entry.count += 1;
-    if (entry.count >= MAX_FAILURES) {
-      entry.lockedUntil = now.getTime() + LOCK_MS;
-      entry.count = 0;
-    }
-    this.failures.set(username, entry);
+  async failed(username: string, now: Date): Promise<void> {
+    const lockedUntil = new Date(now.getTime() + LOCK_MS).toISOString();
+    await sql`
+      insert into login_failures as f (username, failures, locked_until) values (${username}, 1, null)
+      on conflict (username) do update set
+        failures = case when f.failures + 1 >= ${MAX_FAILURES} then 0 else f.failures + 1 end,
+        locked_until = case when f.failures + 1 >= ${MAX_FAILURES} then ${lockedUntil}::timestamptz
+                            else f.locked_until end`.execute(this.db);
   }
 
-  succeeded(username: string): void {
-    this.failures.delete(username);
+  async succeeded(username: string): Promise<void> {
+    await sql`delete from login_failures where username = ${username}`.execute(this.db);
   }
 }

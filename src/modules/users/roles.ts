@@ -55,12 +55,34 @@ export const PERMISSIONS = {
   /** Merchants read their own merchants' figures only (scoped in the reports routes). */
   "reports.read": ["admin", "supervisor", "manager", "qa", "merchant"],
   "reports.agents": ["admin", "supervisor", "manager", "qa"],
+  /** Trends, heat maps, the weekly analysis and the dashboard KPIs: platform-wide, so no merchant. */
+  "reports.analytics": ["admin", "supervisor", "manager", "qa"],
+  /** A rider reads its own scorecard only (scoped in the reports routes). */
+  "reports.riders": ["admin", "supervisor", "manager", "qa", "rider"],
+  "qa.sample": ["admin", "supervisor", "qa"],
   /** Merchant service: a merchant answers its own verifications and files suggestions (scoped in the routes). */
   "merchant.verify": ["merchant"],
   "merchant.suggest": ["merchant"],
   "mediations.read": ["admin", "supervisor", "manager"],
   "mediations.decide": ["admin", "supervisor", "manager"],
   "suggestions.manage": ["admin", "supervisor", "manager"],
+  /** Live chat: take hand-overs from the bot and talk to customers. */
+  "chat.work": ["admin", "agent", "supervisor", "manager"],
+  /** Personal data (PIPL): reading the access log and audit trail, retention and legal holds. */
+  "privacy.audit": ["admin"],
+  "privacy.manage": ["admin"],
+  /** Export or erase a customer's data on their behalf, after checking who they are. */
+  "privacy.requests": ["admin", "supervisor", "manager"],
+  /** Listing a customer restricts a person: supervisors and admins only, every change audited. */
+  "blacklist.manage": ["admin", "supervisor"],
+  /** The complete, unmasked record of a customer for legal use; every export is logged. */
+  "customers.record": ["admin", "supervisor"],
+  /** Merchant requests (商家工单): merchants file their own; the merchant-service team works them. */
+  "merchant.requests": ["merchant"],
+  /** On-site feedback (现场反馈): riders on their deliveries, warehouse staff on any order. */
+  "onsite.report": ["admin", "rider", "warehouse"],
+  "merchant_requests.work": ["admin", "agent", "supervisor", "manager"],
+  "merchant_requests.metrics": ["admin", "supervisor", "manager", "qa"],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
 import { passwordProblem, verifyPassword } from "../../platform/passwords.ts";
+import { recordAudit } from "../privacy/privacy.commands.ts";
 import { apiKeysOf } from "./api-key-cache.ts";
 import { need, principalOf } from "./auth.ts";
 import { LoginThrottle } from "./login-throttle.ts";
@@ -20,7 +21,15 @@ import {
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 429: ErrorSchema };
 
 export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const throttle = new LoginThrottle();
+  const throttle = new LoginThrottle(ctx.db);
+  const audit = (request: FastifyRequest, action: string, target: string, data: Record<string, unknown>) => {
+    const who = principalOf(request);
+    return recordAudit(
+      ctx.db,
+      { actor: who.name, actorRole: who.role, action, target, data },
+      ctx.clock.now(),
+    );
+  };
 
   app.post(
     "/api/v1/auth/login",
@@ -47,7 +56,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const { username, password } = request.body as { username: string; password: string };
       const now = ctx.clock.now();
-      const lockedFor = throttle.lockedSeconds(username, now);
+      const lockedFor = await throttle.lockedSeconds(username, now);
       if (lockedFor > 0)
         throw new AppError(
           "ACCOUNT_LOCKED",
@@ -62,14 +71,14 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
       const user = await findUserByName(ctx.db, username);
       // The same answer for an unknown user and a wrong password: no hint which names exist.
       if (!user || !(await verifyPassword(user.password_hash, password))) {
-        throttle.failed(username, now);
+        await throttle.failed(username, now);
         throw new AppError(
           "INVALID_CREDENTIALS",
           401,
           text("用户名或密码错误", "Wrong username or password"),
         );
       }
-      throttle.succeeded(username);
+      await throttle.succeeded(username);
       const session = await createSession(ctx.db, user.id, now, ctx.config.sessionTtlMinutes);
       return {
         token: session.token,
@@ -156,6 +165,10 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (await findUserByName(ctx.db, body.username))
         throw new AppError("USERNAME_TAKEN", 409, text("用户名已存在", "Username already exists"));
       const id = await createUser(ctx.db, body, ctx.clock.now());
+      await audit(request, "users.create", body.username, {
+        role: body.role,
+        merchantIds: body.merchantIds ?? [],
+      });
       reply.status(201);
       return { id };
     },
@@ -177,8 +190,10 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const { name, scopes } = request.body as { name: string; scopes: string[] };
+      const created = await createApiKey(ctx.db, name, scopes, ctx.clock.now());
+      await audit(request, "users.api_key_create", created.id, { name, scopes });
       reply.status(201);
-      return createApiKey(ctx.db, name, scopes, ctx.clock.now());
+      return created;
     },
   );
 
@@ -198,6 +213,7 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!(await revokeApiKey(ctx.db, id, ctx.clock.now())))
         throw new AppError("NOT_FOUND", 404, text("API 密钥不存在", "API key not found"));
       apiKeysOf(ctx.db).forget(id);
+      await audit(request, "users.api_key_revoke", id, {});
       reply.status(204).send(null);
     },
   );

@@ -2,9 +2,11 @@ import { Button, Result } from "antd";
 import type { ReactNode } from "react";
 import { useLocale } from "../i18n/locale.tsx";
 import { match, Redirect, useLocation } from "../shared/router.tsx";
+import { BlacklistPage } from "./abuse/BlacklistPage.tsx";
 import { CalendarPage } from "./admin/CalendarPage.tsx";
 import { PoliciesPage } from "./admin/PoliciesPage.tsx";
 import { UsersPage } from "./admin/UsersPage.tsx";
+import { ChatWorkspace } from "./chat/ChatWorkspace.tsx";
 import { ExecutionBoard } from "./execution/ExecutionBoard.tsx";
 import { IncidentsRoute } from "./incidents/IncidentsRoute.tsx";
 import { KnowledgeRoute } from "./knowledge/KnowledgeRoute.tsx";
@@ -12,11 +14,16 @@ import { LoginPage } from "./LoginPage.tsx";
 import { MediationsPage } from "./mediation/MediationsPage.tsx";
 import { MySuggestionsPage } from "./merchant/MySuggestionsPage.tsx";
 import { SuggestionBoard } from "./merchant/SuggestionBoard.tsx";
+import { MyRequestsPage } from "./merchant-requests/MyRequestsPage.tsx";
+import { RequestDesk } from "./merchant-requests/RequestDesk.tsx";
 import { NotificationsAdminPage } from "./notifications/NotificationsAdminPage.tsx";
+import { OnsiteReportPage } from "./onsite/OnsiteReportPage.tsx";
 import { OverviewPage } from "./overview/OverviewPage.tsx";
 import { QueuePage } from "./queue/QueuePage.tsx";
 import { ApprovalsPage } from "./remedies/ApprovalsPage.tsx";
 import { OrderLedgerPage } from "./remedies/OrderLedgerPage.tsx";
+import { AnalyticsPage } from "./reports/AnalyticsPage.tsx";
+import { QaPage } from "./reports/QaPage.tsx";
 import { ReportsPage } from "./reports/ReportsPage.tsx";
 import { ReturnVisitsPage } from "./return-visits/ReturnVisitsPage.tsx";
 import { Shell } from "./Shell.tsx";
@@ -46,6 +53,12 @@ export default function ConsoleApp() {
     page = <WorkspacePage key={ticket.ticketNo} ticketNo={ticket.ticketNo!} />;
   else if (pathname === "/console/overview" && can(session, "tickets.read")) page = <OverviewPage />;
   else if (pathname === "/console/reports" && can(session, "reports.read")) page = <ReportsPage />;
+  else if (
+    pathname === "/console/reports/analytics" &&
+    (can(session, "reports.analytics") || can(session, "reports.riders"))
+  )
+    page = <AnalyticsPage />;
+  else if (pathname === "/console/reports/qa" && can(session, "qa.sample")) page = <QaPage />;
   else if (pathname === "/console/approvals" && can(session, "remedies.approve")) page = <ApprovalsPage />;
   else if (pathname === "/console/execution" && can(session, "execution.read")) page = <ExecutionBoard />;
   else if (orderLedger && can(session, "ledger.read"))
@@ -67,6 +80,13 @@ export default function ConsoleApp() {
   else if (pathname === "/console/suggestions" && can(session, "suggestions.manage"))
     page = <SuggestionBoard />;
   else if (pathname === "/console/mediations" && can(session, "mediations.read")) page = <MediationsPage />;
+  else if (pathname === "/console/blacklist" && can(session, "blacklist.manage")) page = <BlacklistPage />;
+  else if (pathname === "/console/onsite" && can(session, "onsite.report")) page = <OnsiteReportPage />;
+  else if (pathname === "/console/chat" && can(session, "chat.work")) page = <ChatWorkspace />;
+  else if (pathname === "/console/merchant-requests" && can(session, "merchant.requests"))
+    page = <MyRequestsPage />;
+  else if (pathname === "/console/merchant-requests" && can(session, "merchant_requests.work"))
+    page = <RequestDesk />;
   else
     page = (
       <Result

@@ -17,11 +17,14 @@ import type { ReactNode } from "react";
 import { roleLabel } from "../i18n/labels.ts";
 import { useLocale } from "../i18n/locale.tsx";
 import { Link, navigate, useLocation } from "../shared/router.tsx";
+import { blacklistMenu } from "./abuse/menu.tsx";
+import { chatMenu } from "./chat/menu.tsx";
 import { incidentsMenu } from "./incidents/menu.tsx";
 import { knowledgeMenu } from "./knowledge/menu.tsx";
 import { useKbWords } from "./knowledge/words.ts";
 import { merchantServiceMenu } from "./merchant/menu.tsx";
 import { word } from "./notifications/words.ts";
+import { onsiteMenu } from "./onsite/OnsiteReportPage.tsx";
 import { remedyMenu } from "./remedies/menu.tsx";
 import { useWords } from "./remedies/words.ts";
 import { reportsMenu } from "./reports/menu.tsx";
@@ -67,8 +70,11 @@ export function Shell({ children }: { children: ReactNode }) {
         ]
       : []),
     ...incidentsMenu(session, locale),
+    ...blacklistMenu(session, locale),
     ...reportsMenu(session, locale),
     ...merchantServiceMenu(session, locale),
+    ...onsiteMenu(session, locale),
+    ...chatMenu(session, locale),
     ...knowledgeMenu(session, kb),
     ...(can(session, "notifications.manage")
       ? [

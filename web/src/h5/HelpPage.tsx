@@ -5,6 +5,7 @@ import { api } from "../api/client.ts";
 import { useLocale } from "../i18n/locale.tsx";
 import { Link, navigate, useLocation } from "../shared/router.tsx";
 import { useAsync } from "../shared/useAsync.ts";
+import { ChatWidget } from "./chat/ChatWidget.tsx";
 import { H5Frame } from "./H5App.tsx";
 import { helpWord, POPULAR } from "./help-words.ts";
 
@@ -129,6 +130,7 @@ export function HelpPage() {
           />
         </section>
       )}
+      <ChatWidget locale={locale} phone={search.get("phone") ?? ""} orderNo={search.get("orderNo") ?? ""} />
       {a && confident && (
         <p style={{ textAlign: "center" }}>
           {w("stillNeedHelp")} <Link to={toRequest}>{w("fileRequest")}</Link>

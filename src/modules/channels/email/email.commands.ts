@@ -7,7 +7,8 @@ import { registerRequest } from "../../intake/intake.commands.ts";
 import { MAX_ATTACHMENTS } from "../../intake/intake.domain.ts";
 import { type ChannelAdapter, errorText, PermanentFailure } from "../../notifications/channels/channel.ts";
 import { findOrderForIntake } from "../../orders/orders.store.ts";
-import { type Actor, appendEvent, findTicket } from "../../tickets/tickets.store.ts";
+import { recordCustomerMessage } from "../../tickets/customer-message.ts";
+import { type Actor, findTicket } from "../../tickets/tickets.store.ts";
 import {
   acknowledgementReply,
   describe,
@@ -118,28 +119,24 @@ async function addToTicket(
   m: MailText,
   evidence: { ids: string[]; refused: RefusedFile[] },
 ) {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    const linked = await linkAttachments(trx, evidence.ids, ticketNo);
-    await appendEvent(
-      trx,
-      ticketNo,
-      { ...CUSTOMER, name: m.sender },
-      {
-        type: "customer_message",
-        visibility: "customer",
-        channel: "email",
-        data: {
-          messageId: m.messageId,
-          subject: m.subject,
-          body: m.words.slice(0, 4000),
-          attachments: linked,
-          refusedAttachments: evidence.refused,
-        },
+  // A reply to a ticket waiting for the customer puts it back to work (see recordCustomerMessage).
+  await recordCustomerMessage(
+    ctx,
+    ticketNo,
+    { ...CUSTOMER, name: m.sender },
+    {
+      type: "customer_message",
+      visibility: "customer",
+      channel: "email",
+      data: {
+        messageId: m.messageId,
+        subject: m.subject,
+        body: m.words.slice(0, 4000),
+        refusedAttachments: evidence.refused,
       },
-      now,
-    );
-  });
+    },
+    async (trx) => ({ attachments: await linkAttachments(trx, evidence.ids, ticketNo) }),
+  );
 }
 
 /** What a new mail (and the mail it completes, if it answers our request for details) says. */

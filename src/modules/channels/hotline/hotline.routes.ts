@@ -10,6 +10,7 @@ import { normalisePhone } from "../../intake/intake.domain.ts";
 import { findOrderForIntake } from "../../orders/orders.store.ts";
 import { appendEvent, findTicket } from "../../tickets/tickets.store.ts";
 import { need, principalOf } from "../../users/auth.ts";
+import { canSeeTicket } from "../../users/roles.ts";
 import {
   CALL_EVENTS,
   type CallEventType,
@@ -249,7 +250,9 @@ export function hotlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       const now = ctx.clock.now();
       const existing = body.ticketNo ?? call.ticket_no;
       if (existing) {
-        if (!(await findTicket(ctx.db, existing))) throw notFound(text("服务单", "Ticket"));
+        // Merchants and riders may register calls too: only into tickets their scope lets them see.
+        const target = await findTicket(ctx.db, existing);
+        if (!target || !canSeeTicket(principal, target)) throw notFound(text("服务单", "Ticket"));
         await ctx.db.transaction().execute(async (trx) => {
           await appendEvent(
             trx,

@@ -1,16 +1,17 @@
 import { DownloadOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, Input, Row, Select, Skeleton, Space, Statistic, Table, Tag } from "antd";
+import { Alert, Button, Card, Col, Row, Skeleton, Space, Statistic, Table, Tag } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useSession } from "../session.ts";
+import { ReportFilters } from "./ReportFilters.tsx";
+import { downloadFile } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 // ECharts is large; it loads when a chart is first drawn.
 const BarChart = lazy(() => import("../overview/BarChart.tsx").then((m) => ({ default: m.BarChart })));
 
-const LINES = ["food_delivery", "fresh_food", "b2b_food_supply", "ecommerce"] as const;
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 const num = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
@@ -34,14 +35,15 @@ export function ReportsPage() {
     [month, line],
   );
 
-  const downloadCsv = async () => {
-    const res = await fetch(`/api/v1/reports/monthly.csv?businessLine=${line}&month=${month}`, {
-      headers: { authorization: `Bearer ${session?.token ?? ""}`, "accept-language": locale },
-    });
-    const href = URL.createObjectURL(await res.blob());
-    const a = Object.assign(document.createElement("a"), { href, download: `report-${line}-${month}.csv` });
-    a.click();
-    URL.revokeObjectURL(href);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const download = (ext: "csv" | "xlsx" | "pdf") => () => {
+    setDownloadError(null);
+    downloadFile(
+      session,
+      `/api/v1/reports/monthly.${ext}?businessLine=${line}&month=${month}`,
+      `report-${line}-${month}.${ext}`,
+      locale,
+    ).catch((e: Error) => setDownloadError(e.message));
   };
 
   const r = report.data;
@@ -60,27 +62,19 @@ export function ReportsPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Space wrap>
-        <h2 style={{ margin: 0 }}>{w("title")}</h2>
-        <Input
-          type="month"
-          aria-label={w("month")}
-          value={month}
-          onChange={(e) => e.target.value && setMonth(e.target.value)}
-          style={{ width: 160 }}
-        />
-        <Select
-          aria-label={w("line")}
-          value={line}
-          onChange={setLine}
-          style={{ width: 180 }}
-          options={LINES.map((l) => ({ value: l, label: l }))}
-        />
-        <Button icon={<DownloadOutlined />} onClick={downloadCsv}>
+      <ReportFilters title={w("title")} month={month} onMonth={setMonth} line={line} onLine={setLine}>
+        <Button icon={<DownloadOutlined />} onClick={download("csv")}>
           {w("csv")}
         </Button>
-      </Space>
+        <Button icon={<DownloadOutlined />} onClick={download("xlsx")}>
+          {w("xlsx")}
+        </Button>
+        <Button icon={<DownloadOutlined />} onClick={download("pdf")}>
+          {w("pdf")}
+        </Button>
+      </ReportFilters>
       {report.error && <Alert type="error" message={report.error.message} />}
+      {downloadError && <Alert type="error" message={downloadError} />}
       {!r ? (
         <Skeleton active />
       ) : (

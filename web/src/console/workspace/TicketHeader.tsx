@@ -13,6 +13,7 @@ import { useLocale } from "../../i18n/locale.tsx";
 import { formatTime } from "../../shared/format.ts";
 import { categoryLabel, type PublicPack, subTypeLabel } from "../../shared/packs.ts";
 import { Link } from "../../shared/router.tsx";
+import { AbuseFlags } from "../abuse/AbuseFlags.tsx";
 import { slaText } from "../sla/messages.ts";
 import { SlaClocks } from "../sla/SlaClocks.tsx";
 import type { Ticket } from "./types.ts";
@@ -50,6 +51,7 @@ export function TicketHeader({
           </Tag>
         )}
       </div>
+      <AbuseFlags ticket={ticket} />
       <Descriptions
         size="small"
         style={{ marginTop: 12 }}

@@ -1,0 +1,390 @@
+import {
+  type Generated,
+  type JSONColumnType,
+  type Kysely,
+  type Selectable,
+  sql,
+  type Transaction,
+} from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { Database } from "../../db/schema.ts";
+import type { ScoreReason } from "./abuse.domain.ts";
+import type { Listing, ListingStatus } from "./blacklist.domain.ts";
+
+/**
+ * The abuse module's tables (migration 0016). Their types live here, not in the shared schema file: no
+ * other module reads them, and `withTables` gives this store typed access all the same.
+ */
+type AbuseTables = {
+  abuse_marks: { kind: MarkKind; value: string; ticket_no: string; at: Date };
+  abuse_scores: {
+    ticket_no: string;
+    phone: string;
+    score: number;
+    reasons: JSONColumnType<ScoreReason[], string, string>;
+    excessive_demand: boolean;
+    computed_at: Date;
+  };
+  blacklist: {
+    id: string;
+    phone: string;
+    reason: string;
+    evidence: JSONColumnType<Evidence, string, string>;
+    status: ListingStatus;
+    expires_at: Date;
+    created_by: string;
+    created_at: Date;
+    ended_at: Date | null;
+    ended_by: string | null;
+    end_reason: string | null;
+  };
+  blacklist_appeals: {
+    id: string;
+    blacklist_id: string;
+    ticket_no: string | null;
+    statement: string;
+    status: "pending" | "lifted" | "upheld";
+    submitted_by: string;
+    submitted_at: Date;
+    decided_by: string | null;
+    decided_at: Date | null;
+    decision_note: string | null;
+  };
+  blacklist_audit: {
+    id: Generated<string>;
+    blacklist_id: string;
+    at: Date;
+    type: string;
+    actor: string;
+    actor_role: string;
+    data: JSONColumnType<Record<string, unknown>, string, string>;
+  };
+  customer_record_access: {
+    id: Generated<string>;
+    phone: string;
+    at: Date;
+    actor: string;
+    actor_role: string;
+    format: string;
+    tickets: number;
+  };
+};
+
+export type MarkKind = "phone" | "device" | "address";
+export interface Evidence {
+  ticketNos: string[];
+  attachmentIds: string[];
+}
+export interface AuditActor {
+  name: string;
+  role: string;
+}
+type Executor = Db | Transaction<Database>;
+type AbuseDb = Kysely<Database & AbuseTables>;
+const on = (db: Executor): AbuseDb => db.withTables<AbuseTables>() as AbuseDb;
+
+export type ListingRow = Selectable<AbuseTables["blacklist"]>;
+export type AppealRow = Selectable<AbuseTables["blacklist_appeals"]>;
+
+// --- scores -------------------------------------------------------------------------------------------
+
+export async function insertMarks(
+  trx: Executor,
+  marks: readonly { kind: MarkKind; value: string; ticketNo: string; at: Date }[],
+): Promise<void> {
+  if (!marks.length) return;
+  await on(trx)
+    .insertInto("abuse_marks")
+    .values(marks.map((m) => ({ kind: m.kind, value: m.value, ticket_no: m.ticketNo, at: m.at })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * Everything the score needs about one complainant, in one statement of bounded index reads: each count
+ * stops at `cap`, so a prolific complainant costs no more than an ordinary one. Tickets, orders and ledger
+ * entries are read by their owners' indexes on phone and ticket number (read-only; this is the one place
+ * the abuse module looks at them, besides the legal export).
+ */
+export async function complainantFacts(
+  trx: Executor,
+  q: {
+    phone: string;
+    device: string | null;
+    address: string | null;
+    ticketNo: string;
+    since: Date;
+    cap: number;
+  },
+) {
+  const since = q.since.toISOString();
+  const recent = (kind: MarkKind, value: string | null) =>
+    value === null
+      ? sql<number | null>`null::int`
+      : sql<number>`(select count(*)::int from (select 1 from abuse_marks
+          where kind = ${kind} and value = ${value} and at >= ${since} limit ${q.cap}) x)`;
+  const r = await sql<{
+    phone: number;
+    device: number | null;
+    address: number | null;
+    tickets: number;
+    orders: number;
+    refunds: number;
+    refund_fen: number;
+    excessive: number;
+  }>`
+    with mine as (select ticket_no from tickets where customer_phone = ${q.phone} and ticket_no <> ${q.ticketNo}
+                  order by created_at desc limit ${q.cap})
+    select ${recent("phone", q.phone)} as phone, ${recent("device", q.device)} as device,
+      ${recent("address", q.address)} as address,
+      (select count(*)::int from mine) + 1 as tickets,
+      (select count(*)::int from (select 1 from orders where customer_phone = ${q.phone} limit ${q.cap}) o) as orders,
+      (select count(*)::int from ledger_entries where ticket_no in (select ticket_no from mine)
+        and direction = 'payout' and kind in ('refund','compensation','price_difference')
+        and status in ('held','pending','processing','succeeded','recorded')) as refunds,
+      (select coalesce(sum(amount_fen), 0)::int from ledger_entries where ticket_no in (select ticket_no from mine)
+        and direction = 'payout' and kind in ('refund','compensation','price_difference')
+        and status in ('held','pending','processing','succeeded','recorded')) as refund_fen,
+      (select count(*)::int from (select 1 from abuse_scores where phone = ${q.phone} and excessive_demand
+        and ticket_no <> ${q.ticketNo} limit ${q.cap}) e) as excessive`.execute(trx);
+  return r.rows[0]!;
+}
+
+export async function saveScore(
+  trx: Executor,
+  s: { ticketNo: string; phone: string; score: number; reasons: ScoreReason[]; excessiveDemand: boolean },
+  at: Date,
+): Promise<void> {
+  await on(trx)
+    .insertInto("abuse_scores")
+    .values({
+      ticket_no: s.ticketNo,
+      phone: s.phone,
+      score: s.score,
+      reasons: JSON.stringify(s.reasons),
+      excessive_demand: s.excessiveDemand,
+      computed_at: at,
+    })
+    .onConflict((oc) => oc.column("ticket_no").doNothing())
+    .execute();
+}
+
+export async function scoreOf(db: Executor, ticketNo: string) {
+  return on(db)
+    .selectFrom("abuse_scores")
+    .select(["score", "reasons", "computed_at"])
+    .where("ticket_no", "=", ticketNo)
+    .executeTakeFirst();
+}
+
+export async function scoresOf(db: Executor, ticketNos: readonly string[]) {
+  if (!ticketNos.length) return [];
+  return on(db)
+    .selectFrom("abuse_scores")
+    .select(["ticket_no", "score", "reasons", "computed_at"])
+    .where("ticket_no", "in", [...ticketNos])
+    .execute();
+}
+
+// --- blacklist ----------------------------------------------------------------------------------------
+
+const asListing = (r: ListingRow): Listing => ({
+  id: r.id,
+  reason: r.reason,
+  expiresAt: r.expires_at,
+  status: r.status,
+});
+
+/** The one indexed read intake makes for every request: the phone's active listing, if any. */
+export async function activeListingOf(db: Executor, phone: string): Promise<Listing | null> {
+  if (!phone) return null;
+  const r = await on(db)
+    .selectFrom("blacklist")
+    .selectAll()
+    .where("phone", "=", phone)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return r ? asListing(r) : null;
+}
+
+export async function insertListing(
+  trx: Executor,
+  l: { id: string; phone: string; reason: string; evidence: Evidence; expiresAt: Date; by: string },
+  at: Date,
+): Promise<boolean> {
+  const r = await on(trx)
+    .insertInto("blacklist")
+    .values({
+      id: l.id,
+      phone: l.phone,
+      reason: l.reason,
+      evidence: JSON.stringify(l.evidence),
+      status: "active",
+      expires_at: l.expiresAt,
+      created_by: l.by,
+      created_at: at,
+      ended_at: null,
+      ended_by: null,
+      end_reason: null,
+    })
+    .onConflict((oc) => oc.column("phone").where("status", "=", "active").doNothing())
+    .returning("id")
+    .execute();
+  return r.length > 0;
+}
+
+export async function findListing(db: Executor, id: string): Promise<ListingRow | undefined> {
+  return on(db).selectFrom("blacklist").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function lockListing(trx: Transaction<Database>, id: string): Promise<ListingRow | undefined> {
+  return on(trx).selectFrom("blacklist").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export async function listListings(
+  db: Executor,
+  f: { status?: ListingStatus; phone?: string; limit: number },
+) {
+  let q = on(db).selectFrom("blacklist").selectAll();
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.phone) q = q.where("phone", "=", f.phone);
+  return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(f.limit).execute();
+}
+
+export async function endListing(
+  trx: Executor,
+  id: string,
+  end: { status: "lifted" | "expired"; by: string; reason: string },
+  at: Date,
+): Promise<boolean> {
+  const r = await on(trx)
+    .updateTable("blacklist")
+    .set({ status: end.status, ended_at: at, ended_by: end.by, end_reason: end.reason })
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .returning("id")
+    .execute();
+  return r.length > 0;
+}
+
+/** Listings past their expiry, claimed so that two processes never expire the same one twice. */
+export async function claimExpired(trx: Transaction<Database>, now: Date, limit: number) {
+  return on(trx)
+    .selectFrom("blacklist")
+    .select(["id", "expires_at"])
+    .where("status", "=", "active")
+    .where("expires_at", "<=", now)
+    .orderBy("expires_at")
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function addAudit(
+  trx: Executor,
+  listingId: string,
+  actor: AuditActor,
+  type: string,
+  data: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await on(trx)
+    .insertInto("blacklist_audit")
+    .values({
+      blacklist_id: listingId,
+      at,
+      type,
+      actor: actor.name,
+      actor_role: actor.role,
+      data: JSON.stringify(data),
+    })
+    .execute();
+}
+
+export async function auditOf(db: Executor, listingId: string) {
+  return on(db)
+    .selectFrom("blacklist_audit")
+    .select(["type", "at", "actor", "actor_role", "data"])
+    .where("blacklist_id", "=", listingId)
+    .orderBy("id")
+    .execute();
+}
+
+export async function insertAppeal(
+  trx: Executor,
+  a: Omit<AppealRow, "decided_by" | "decided_at" | "decision_note">,
+) {
+  await on(trx)
+    .insertInto("blacklist_appeals")
+    .values({ ...a, decided_by: null, decided_at: null, decision_note: null })
+    .execute();
+}
+
+export async function lockAppeal(trx: Transaction<Database>, id: string): Promise<AppealRow | undefined> {
+  return on(trx)
+    .selectFrom("blacklist_appeals")
+    .selectAll()
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateAppeal(
+  trx: Executor,
+  id: string,
+  patch: Pick<AppealRow, "status" | "decided_by" | "decided_at" | "decision_note">,
+): Promise<void> {
+  await on(trx).updateTable("blacklist_appeals").set(patch).where("id", "=", id).execute();
+}
+
+export async function appealsOf(db: Executor, listingIds: readonly string[]): Promise<AppealRow[]> {
+  if (!listingIds.length) return [];
+  return on(db)
+    .selectFrom("blacklist_appeals")
+    .selectAll()
+    .where("blacklist_id", "in", [...listingIds])
+    .orderBy("submitted_at")
+    .execute();
+}
+
+// --- the customer's record ----------------------------------------------------------------------------
+
+/** Every ticket of one phone, oldest first: the legal export is complete, so it is not paged. */
+export async function ticketNosOfPhone(db: Executor, phone: string): Promise<string[]> {
+  const r = await db
+    .selectFrom("tickets")
+    .select("ticket_no")
+    .where("customer_phone", "=", phone)
+    .orderBy("created_at")
+    .orderBy("ticket_no")
+    .execute();
+  return r.map((x) => x.ticket_no);
+}
+
+export async function logRecordAccess(
+  db: Executor,
+  a: { phone: string; actor: AuditActor; format: string; tickets: number },
+  at: Date,
+): Promise<void> {
+  await on(db)
+    .insertInto("customer_record_access")
+    .values({
+      phone: a.phone,
+      at,
+      actor: a.actor.name,
+      actor_role: a.actor.role,
+      format: a.format,
+      tickets: a.tickets,
+    })
+    .execute();
+}
+
+export async function recordAccessesOf(db: Executor, phone: string) {
+  return on(db)
+    .selectFrom("customer_record_access")
+    .select(["at", "actor", "actor_role", "format", "tickets"])
+    .where("phone", "=", phone)
+    .orderBy("id")
+    .execute();
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jpeg, upload } from "./helpers/evidence.ts";
+import { client, createOrder, login, startServer, type TestServer } from "./helpers/server.ts";
+
+/**
+ * On-site feedback (现场反馈) over real HTTP: a rider at the door registers what they see for the
+ * customer, with a photo; the customer follows it with their own phone; a rider reaches only their
+ * deliveries, a warehouse worker any order, an agent uses the ordinary intake instead.
+ */
+let server: TestServer;
+let admin: string;
+let rider: string;
+let warehouse: string;
+let agent: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  [admin, rider, warehouse, agent] = await Promise.all([
+    login(server.url, "admin"),
+    login(server.url, "rider1"),
+    login(server.url, "warehouse1"),
+    login(server.url, "agent1"),
+  ]);
+});
+afterAll(() => server?.close());
+
+const SEEN = "送达时发现汤洒了一半，包装袋里全是汤，顾客拒收，已拍照。";
+
+describe("a rider's on-site report", () => {
+  it("becomes the customer's ticket on the onsite channel, with the photo, followed with the customer's phone", async () => {
+    const { phone, orderNo } = await createOrder(server.url, admin, { riderId: "R001" });
+    const photo = await upload(server.url, await jpeg());
+    expect(photo.status).toBe(201);
+    const r = await client(server.url, rider).post("/api/v1/onsite-reports", {
+      orderNo,
+      description: SEEN,
+      attachmentIds: [photo.body.id],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.acknowledgement.trackingUrl).toContain(r.body.ticketNo);
+    expect(JSON.stringify(r.body)).not.toContain(phone);
+
+    const ticket = (await client(server.url, agent).get(`/api/v1/tickets/${r.body.ticketNo}`)).body;
+    expect(ticket).toMatchObject({ channel: "onsite", category: "packaging" });
+    expect(ticket.attachments).toHaveLength(1);
+    const received = ticket.events.find((e: any) => e.type === "received");
+    expect(received.data.reportedOnSiteBy).toEqual({ role: "rider", name: expect.any(String) });
+
+    const progress = await client(server.url).get(
+      `/api/v1/tickets/${r.body.ticketNo}/progress?phone=${phone}`,
+    );
+    expect(progress.status).toBe(200);
+  });
+
+  it("answers a retry on a weak signal with the same ticket", async () => {
+    const { orderNo } = await createOrder(server.url, admin, { riderId: "R001" });
+    const send = () =>
+      client(server.url, rider).post(
+        "/api/v1/onsite-reports",
+        { orderNo, description: SEEN },
+        { "idempotency-key": `retry-${orderNo}` },
+      );
+    const first = await send();
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.body.ticketNo).toBe(first.body.ticketNo);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("reaches only the rider's own deliveries, naming the order field", async () => {
+    const { orderNo } = await createOrder(server.url, admin, { riderId: "R002" });
+    const r = await client(server.url, rider).post("/api/v1/onsite-reports", { orderNo, description: SEEN });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details).toEqual([
+      expect.objectContaining({ field: "orderNo", code: "UNKNOWN_ORDER" }),
+    ]);
+    const short = await client(server.url, warehouse).post("/api/v1/onsite-reports", {
+      orderNo,
+      description: "坏了",
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error.details.map((d: any) => d.field)).toContain("description");
+  });
+
+  it("lets a warehouse worker report on any order and keeps agents to the ordinary intake", async () => {
+    const { orderNo } = await createOrder(server.url, admin, {
+      businessLine: "fresh_food",
+      riderId: "R002",
+    });
+    const r = await client(server.url, warehouse).post("/api/v1/onsite-reports", {
+      orderNo,
+      description: "出库复核时发现这单的草莓整盒发霉，已拦截，需要给顾客补发。",
+      expectedResolution: "exchange",
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.businessLine).toBe("fresh_food");
+    expect(
+      (await client(server.url, agent).post("/api/v1/onsite-reports", { orderNo, description: SEEN })).status,
+    ).toBe(403);
+  });
+});

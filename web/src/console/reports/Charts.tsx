@@ -1,0 +1,110 @@
+import { HeatmapChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+
+// Only the parts drawn here are bundled, not the whole of ECharts.
+echarts.use([
+  LineChart,
+  HeatmapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
+
+/** One ECharts canvas that follows the window's size and redraws when its option changes. */
+function Chart({
+  option,
+  label,
+  height = 320,
+}: {
+  option: echarts.EChartsCoreOption;
+  label: string;
+  height?: number;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current) return;
+    const chart = echarts.init(box.current);
+    const resize = () => chart.resize();
+    window.addEventListener("resize", resize);
+    return () => {
+      window.removeEventListener("resize", resize);
+      chart.dispose();
+    };
+  }, []);
+  useEffect(() => {
+    const chart = box.current && echarts.getInstanceByDom(box.current);
+    chart?.setOption(option, true);
+  }, [option]);
+  return (
+    <div role="img" aria-label={label}>
+      <div ref={box} style={{ height }} />
+    </div>
+  );
+}
+
+/** Lines over periods, one per named series. */
+export function TrendChart({
+  periods,
+  series,
+  label,
+}: {
+  periods: string[];
+  series: { name: string; counts: number[] }[];
+  label: string;
+}) {
+  return (
+    <Chart
+      label={`${label}: ${series.map((s) => `${s.name} ${s.counts.reduce((a, b) => a + b, 0)}`).join(", ")}`}
+      option={{
+        grid: { left: 40, right: 16, top: 40, bottom: 40 },
+        tooltip: { trigger: "axis" },
+        legend: { type: "scroll", top: 0 },
+        xAxis: { type: "category", data: periods },
+        yAxis: { type: "value", minInterval: 1 },
+        series: series.map((s) => ({ type: "line", name: s.name, data: s.counts, smooth: true })),
+      }}
+    />
+  );
+}
+
+/** Rows × hours of the day, coloured by count. */
+export function HeatMap({
+  rows,
+  cells,
+  label,
+}: {
+  rows: string[];
+  cells: { row: string; hour: number; count: number }[];
+  label: string;
+}) {
+  const max = cells.reduce((m, c) => Math.max(m, c.count), 1);
+  return (
+    <Chart
+      height={Math.max(200, rows.length * 28 + 100)}
+      label={`${label}: ${cells.map((c) => `${c.row} ${c.hour}:00 ${c.count}`).join(", ")}`}
+      option={{
+        grid: { left: 90, right: 16, top: 16, bottom: 70 },
+        tooltip: { position: "top" },
+        xAxis: {
+          type: "category",
+          data: Array.from({ length: 24 }, (_, h) => `${h}`),
+          splitArea: { show: true },
+        },
+        yAxis: { type: "category", data: rows, splitArea: { show: true } },
+        visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0 },
+        series: [
+          {
+            type: "heatmap",
+            data: cells.map((c) => [c.hour, rows.indexOf(c.row), c.count]),
+            label: { show: true },
+          },
+        ],
+      }}
+    />
+  );
+}
