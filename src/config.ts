@@ -22,6 +22,11 @@ export interface Config {
   logLevel: string;
   /** How long SIGTERM waits for requests and jobs to finish before the process exits anyway (SHUTDOWN_TIMEOUT_SECONDS). */
   shutdownTimeoutSeconds: number;
+  /**
+   * How long a chat waits for an agent before the customer is offered a callback ticket instead
+   * (CHAT_CALLBACK_OFFER_SECONDS; the service promise is a person within 30 seconds).
+   */
+  chatCallbackOfferSeconds: number;
   payments: PaymentConfig;
   notifications: NotificationConfig;
   /** The order system's signed webhook (ORDER_SYSTEM_WEBHOOK_*): batch and merchant suspensions; unset, they are logged. */
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxVideoBytes: intSetting(env, "UPLOAD_MAX_VIDEO_BYTES", 50 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || "info",
     shutdownTimeoutSeconds: intSetting(env, "SHUTDOWN_TIMEOUT_SECONDS", 30),
+    chatCallbackOfferSeconds: intSetting(env, "CHAT_CALLBACK_OFFER_SECONDS", 30),
     payments: paymentConfig(env),
     notifications: notificationConfig(env),
     orderSystem: orderSystemConfig(env),

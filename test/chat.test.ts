@@ -317,3 +317,38 @@ describe("hostile input", () => {
     expect(r.body.error.code).toBe("UPGRADE_REQUIRED");
   });
 });
+
+describe("nobody takes the chat in time", () => {
+  let quick: TestServer;
+  beforeAll(async () => {
+    // The offer comes after one second here instead of thirty.
+    quick = await startServer({ CHAT_CALLBACK_OFFER_SECONDS: "1" });
+  });
+  afterAll(() => quick?.close());
+
+  it("offers a callback, and 回电 turns the waiting chat into a ticket with the customer's question", async () => {
+    const quickAdmin = await login(quick.url, "admin");
+    const { phone, orderNo } = await createOrder(quick.url, quickAdmin);
+    const customer = await Peer.open(`${quick.url.replace(/^http/, "ws")}/api/v1/chat/customer`);
+    customer.send({ type: "hello", phone, orderNo });
+    await customer.next((f) => f.type === "welcome");
+    customer.send({ type: "message", text: "外卖洒了一半" });
+    customer.send({ type: "human" });
+    await customer.next((f) => f.type === "queued");
+    const offer = await customer.next((f) => f.type === "callback_offer");
+    expect(offer.text).toContain("回电");
+
+    customer.send({ type: "message", text: "回电" });
+    const ticket = await customer.next((f) => f.type === "ticket" || f.type === "error");
+    expect(ticket.type, JSON.stringify(ticket)).toBe("ticket");
+    const agent = await login(quick.url, "agent1");
+    const t = (await client(quick.url, agent).get(`/api/v1/tickets/${ticket.ticketNo}`)).body;
+    expect(t).toMatchObject({ channel: "web", status: "new" });
+    expect(t.description).toContain("请求回电");
+    expect(t.description).toContain("外卖洒了一半");
+    // The chat left the queue: an agent connecting now is not handed it.
+    const chats = (await client(quick.url, agent).get("/api/v1/chats?state=waiting")).body;
+    expect(JSON.stringify(chats)).not.toContain(ticket.ticketNo);
+    customer.closeNow();
+  });
+});

@@ -8,7 +8,7 @@ import { findTicket } from "../tickets/tickets.store.ts";
 import type { Principal } from "../users/roles.ts";
 import { type TranscriptLine, ticketDescription, transcriptText } from "./chat.domain.ts";
 import type { ChatHub } from "./chat.hub.ts";
-import { findChat, linkTicket, transcriptOf } from "./chat.store.ts";
+import { findChat, linkTicket, transcriptOf, withdrawWaiting } from "./chat.store.ts";
 
 /**
  * A chat becomes a ticket (channel `web`: the widget is part of the H5 web pages, the same place as the
@@ -101,4 +101,45 @@ function notifyCustomer(hub: ChatHub, chatId: string, ticketNo: string, created:
       )
     : text(`本次对话已附到您的服务单 ${ticketNo}`, `This chat was added to your request ${ticketNo}`);
   hub.toCustomer(chatId, { type: "ticket", ticketNo, text: words[hub.customer(chatId)?.locale ?? "zh-CN"] });
+}
+
+/** The chat bot registers the callback ticket: no person has taken the chat, so none is its author. */
+const CHAT_BOT: Principal = {
+  kind: "apiKey",
+  id: "chat-bot",
+  name: "在线客服机器人",
+  role: "integration",
+  merchantIds: [],
+  riderId: null,
+  scopes: [],
+};
+
+/**
+ * Nobody took the chat in time and the customer asked to be called back: the chat leaves the queue and
+ * becomes a ticket whose first words say so, with the transcript, for an agent to call the customer.
+ */
+export async function callbackTicket(
+  ctx: AppContext,
+  hub: ChatHub,
+  chatId: string,
+  locale: Locale,
+): Promise<{ ticketNo: string } | null> {
+  const chat = await findChat(ctx.db, chatId);
+  if (!chat?.order_no) return null;
+  if (!(await withdrawWaiting(ctx.db, chatId, ctx.clock.now()))) return null;
+  hub.toAllAgents({ type: "withdrawn", chatId });
+  const lines = (await transcriptOf(ctx.db, chatId)).map((l) => ({
+    sender: l.sender,
+    author: l.author,
+    body: l.body,
+    at: new Date(l.at),
+  }));
+  // The whole conversation follows the note: the web form's minimum length holds, and the agent who
+  // calls back reads what was already said.
+  const description = `顾客在线等待人工客服超时，请求回电。对话记录：\n${transcriptText(lines)}`.slice(
+    0,
+    MAX_DESCRIPTION,
+  );
+  const { ticketNo } = await ticketFromChat(ctx, hub, CHAT_BOT, chatId, { description }, locale);
+  return { ticketNo };
 }

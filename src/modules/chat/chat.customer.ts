@@ -6,6 +6,7 @@ import { randomId } from "../../platform/ids.ts";
 import { normalisePhone } from "../intake/intake.domain.ts";
 import { indexOf } from "../knowledge/knowledge.routes.ts";
 import { findOrderForIntake } from "../orders/orders.store.ts";
+import { callbackTicket } from "./chat.commands.ts";
 import { botTurn, CUSTOMER_RATE, type FaqAnswer, fillFaqAnswer, maskPhone } from "./chat.domain.ts";
 import type { ChatHub, CustomerSide } from "./chat.hub.ts";
 import { chatError, type Frame, lineOf, serveFrames, str, unknownFrame } from "./chat.socket.ts";
@@ -40,7 +41,17 @@ const WORDS = {
       `Passing you to an agent; ${n - 1} ${n === 2 ? "person is" : "people are"} ahead of you.`,
     ),
   closedByCustomer: text("您已结束本次会话", "You ended the chat"),
+  callbackOffer: text(
+    "人工客服暂时繁忙，您可以继续等待，或回复“回电”，我们会为您登记服务单并在服务时间内给您回电。",
+    'All agents are busy. Keep waiting, or reply "回电" (call me back): we will register your request and call you back within service hours.',
+  ),
+  callbackNeedsOrder: text(
+    "登记回电需要订单号，请重新开始会话并填写订单号，或继续等待人工客服。",
+    "A callback needs your order number: start the chat again with it, or keep waiting for an agent.",
+  ),
 };
+
+const CALLBACK_WORDS = ["回电", "回拨", "call me back", "callback"];
 
 async function faqAnswer(ctx: AppContext, question: string, businessLine: string | null): Promise<FaqAnswer> {
   const m = (await indexOf(ctx)).matchFaq(question, businessLine ?? undefined);
@@ -104,6 +115,13 @@ export function customerChat(
     const words = WORDS.queued(position)[locale];
     await say(words, { handover: reason });
     peer.send({ type: "queued", position, text: words, agentsOnline: hub.agentsOnline });
+    // The promise is a person within the offer time; past it the customer may take a callback instead.
+    setTimeout(() => {
+      if (c.side.state !== "waiting") return;
+      void say(WORDS.callbackOffer[locale], { offerCallback: true })
+        .then(() => peer.send({ type: "callback_offer", text: WORDS.callbackOffer[locale] }))
+        .catch((error: unknown) => log.warn({ err: error }, "chat callback offer"));
+    }, ctx.config.chatCallbackOfferSeconds * 1000).unref();
     const transcript = await transcriptOf(ctx.db, c.id);
     hub.toAllAgents({
       type: "handover",
@@ -116,6 +134,16 @@ export function customerChat(
         transcript: transcript.map(lineOut),
       },
     });
+  };
+
+  const callback = async () => {
+    const c = chat!;
+    const made = await callbackTicket(ctx, hub, c.id, locale);
+    if (!made) {
+      await say(WORDS.callbackNeedsOrder[locale], {});
+      return peer.send({ type: "message", from: "bot", text: WORDS.callbackNeedsOrder[locale] });
+    }
+    c.side.state = "closed";
   };
 
   const message = async (frame: Frame) => {
@@ -132,6 +160,8 @@ export function customerChat(
     peer.send({ type: "ack", messageId, ...(typeof frame.id === "string" ? { id: frame.id } : {}) });
     if (c.side.state === "active" && c.side.agentId)
       hub.toAgent(c.side.agentId, { type: "message", chatId: c.id, from: "customer", text: line, messageId });
+    if (c.side.state === "waiting" && CALLBACK_WORDS.some((w) => line.toLowerCase().includes(w)))
+      return callback();
     if (c.side.state !== "bot") return;
     const turn = botTurn(line, await faqAnswer(ctx, line, c.businessLine), c.side);
     if (turn.kind === "handover") return handOver(turn.reason);
@@ -159,6 +189,7 @@ export function customerChat(
         if (!chat) throw chatError("NOT_STARTED", "请先输入手机号开始会话", 'Send "hello" first');
         return handOver("asked");
       }
+      if (frame.type === "callback" && chat?.side.state === "waiting") return callback();
       if (frame.type === "bye") return socket.close(1000, "bye");
       throw unknownFrame(frame);
     },

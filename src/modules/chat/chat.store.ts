@@ -128,6 +128,17 @@ export async function acceptChat(
     .executeTakeFirst();
 }
 
+/** The customer leaves the queue for a callback: only while no agent has taken the chat meanwhile. */
+export async function withdrawWaiting(db: Db, chatId: string, now: Date): Promise<boolean> {
+  const r = await chatDb(db)
+    .updateTable("chats")
+    .set({ state: "closed", closed_at: now })
+    .where("id", "=", chatId)
+    .where("state", "=", "waiting")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function closeChat(db: Db, chatId: string, now: Date): Promise<void> {
   await chatDb(db)
     .updateTable("chats")

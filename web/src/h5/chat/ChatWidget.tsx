@@ -57,7 +57,12 @@ export function ChatWidget({
       const f = JSON.parse(String(e.data)) as Frame;
       if (f.type === "welcome") setOpen("yes");
       if (f.type === "message") add(f.from === "agent" ? "agent" : "bot", String(f.text));
-      if (["welcome", "queued", "agent_joined", "ticket", "closed", "error"].includes(f.type) && f.text)
+      if (
+        ["welcome", "queued", "agent_joined", "ticket", "closed", "error", "callback_offer"].includes(
+          f.type,
+        ) &&
+        f.text
+      )
         add("system", String(f.text));
       if (f.type === "error") add("system", String(f.message));
     };
