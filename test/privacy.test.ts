@@ -176,6 +176,29 @@ describe("a customer's own data", () => {
   });
 });
 
+describe("a blacklist record", () => {
+  it("holds the customer's data like a legal hold: erasure is refused while it stands", async () => {
+    const c = await createOrder(server.url, admin);
+    const t = await fileTicket(c);
+    await close(t);
+    const supervisor = await login(server.url, "supervisor1");
+    const listed = await client(server.url, supervisor).post("/api/v1/blacklist", {
+      phone: c.phone,
+      reason: "多次虚假索赔，证据见服务单",
+      expiresAt: new Date(Date.now() + 90 * DAY).toISOString(),
+      evidence: { ticketNos: [t] },
+    });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(201);
+    const r = await asAdmin().post("/api/v1/privacy/subjects/erasure", {
+      phone: c.phone,
+      reason: "客户来电要求",
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.details.map((d: { code: string }) => d.code)).toEqual(["LEGAL_HOLD"]);
+    expect((await detail(t)).customerPhone).toBe(c.phone);
+  });
+});
+
 describe("audit trail", () => {
   it("records user, API key and retention changes with who and why, for admins only", async () => {
     const username = `auditee${Date.now() % 100000}`;

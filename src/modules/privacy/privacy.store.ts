@@ -262,6 +262,10 @@ export async function dueForErasure(
     .where(
       sql<boolean>`not exists (select 1 from mediations m where m.ticket_no = t.ticket_no and m.status = 'open')`,
     )
+    // A blacklist record is evidence in a possible legal case: the customer's data stays while it stands.
+    .where(
+      sql<boolean>`not exists (select 1 from blacklist b where b.phone = t.customer_phone and b.status = 'active')`,
+    )
     .orderBy("t.ticket_no")
     .limit(limit)
     .execute();
@@ -279,13 +283,14 @@ export const ticketsOfPhone = (db: Executor, phone: string) =>
 
 export async function erasureObstacleRows(db: Executor, phone: string, ticketNos: string[]) {
   const ids = ticketNos.length ? ticketNos : ["-"];
-  const [holds, remedies, executions, mediations] = await Promise.all([
+  const [holds, listed, remedies, executions, mediations] = await Promise.all([
     p(db)
       .selectFrom("legal_holds")
       .select(["reason", "ticket_no"])
       .where("released_at", "is", null)
       .where((eb) => eb.or([eb("customer_phone", "=", phone), eb("ticket_no", "in", ids)]))
       .execute(),
+    sql<{ id: string }>`select id from blacklist where phone = ${phone} and status = 'active'`.execute(db),
     db
       .selectFrom("remedies")
       .select("ticket_no")
@@ -307,7 +312,10 @@ export async function erasureObstacleRows(db: Executor, phone: string, ticketNos
   ]);
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   return {
-    legalHolds: holds.map((h) => ({ reason: h.reason, ticketNo: h.ticket_no })),
+    legalHolds: [
+      ...holds.map((h) => ({ reason: h.reason, ticketNo: h.ticket_no })),
+      ...listed.rows.map((b) => ({ reason: `blacklist ${b.id}`, ticketNo: null })),
+    ],
     openRemedies: uniq([...remedies, ...executions].map((r) => r.ticket_no)),
     openMediations: uniq(mediations.map((m) => m.ticket_no)),
   };
