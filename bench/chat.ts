@@ -23,6 +23,7 @@ import { openAndMigrate } from "../src/db/database.ts";
 import { DEMO_PASSWORD, loadDemo } from "../src/modules/demo/demo.ts";
 import { SystemClock } from "../src/platform/clock.ts";
 import { loadPacks } from "../src/policy-packs/load.ts";
+import { fmt, percentile } from "./lib/figures.ts";
 
 const env = process.env;
 const CHATS = Number(env.BENCH_CHAT_CHATS ?? 50);
@@ -31,13 +32,11 @@ const AGENTS = ["agent1", "agent2", "supervisor1", "manager1"].slice(0, Number(e
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads server frames loosely, as a script
 type Frame = Record<string, any> & { type: string };
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-    : Number.NaN;
-};
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "NaN");
+const ranked = (values: number[], p: number) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 
 function open(url: string, headers: Record<string, string> = {}) {
   const ws = new WebSocket(url, { headers });
@@ -149,10 +148,10 @@ export default async function chatBench(): Promise<void> {
       `chat: ${CHATS} concurrent chats, ${AGENTS.length} agents, ${database.kind}, ${fmt(seconds)} s in all`,
     );
     console.log(
-      `BENCH chat.${database.kind} chats=${CHATS} agents=${AGENTS.length} handover_p50_ms=${fmt(percentile(handoverMs, 50))} ` +
-        `handover_p99_ms=${fmt(percentile(handoverMs, 99))} customer_wait_p50_ms=${fmt(percentile(waitMs, 50))} ` +
-        `customer_wait_p99_ms=${fmt(percentile(waitMs, 99))} bot_p50_ms=${fmt(percentile(botMs, 50))} ` +
-        `bot_p99_ms=${fmt(percentile(botMs, 99))}`,
+      `BENCH chat.${database.kind} chats=${CHATS} agents=${AGENTS.length} handover_p50_ms=${fmt(ranked(handoverMs, 50))} ` +
+        `handover_p99_ms=${fmt(ranked(handoverMs, 99))} customer_wait_p50_ms=${fmt(ranked(waitMs, 50))} ` +
+        `customer_wait_p99_ms=${fmt(ranked(waitMs, 99))} bot_p50_ms=${fmt(ranked(botMs, 50))} ` +
+        `bot_p99_ms=${fmt(ranked(botMs, 99))}`,
     );
   } finally {
     for (const s of sockets) s.terminate();

@@ -30,6 +30,7 @@ import { loadDemo } from "../src/modules/demo/demo.ts";
 import { upsertOrder } from "../src/modules/orders/orders.store.ts";
 import { createApiKey } from "../src/modules/users/users.store.ts";
 import { snapshot, spent } from "./lib/cpu.ts";
+import { fmt } from "./lib/figures.ts";
 import { intakeBodyOf, orderNoOf, orderOf, percentile } from "./lib/intake-fixture.ts";
 
 const env = process.env;
@@ -40,7 +41,6 @@ const SECONDS = Number(env.BENCH_SECONDS ?? 12);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const ROOT = join(fileURLToPath(import.meta.url), "../..");
 const log = (line: string) => console.log(line);
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "NaN");
 
 async function admin(statement: string) {
   const c = new pg.Client({ connectionString: ADMIN_URL });

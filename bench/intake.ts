@@ -36,6 +36,7 @@ import pg from "pg";
 import { openDatabase } from "../src/db/database.ts";
 import { loadPacks } from "../src/policy-packs/load.ts";
 import { type CpuSnapshot, type CpuSpent, coreShare, snapshot, spent, waitForQuiet } from "./lib/cpu.ts";
+import { fmt } from "./lib/figures.ts";
 import { intakeBodyOf, percentile } from "./lib/intake-fixture.ts";
 import { type RawResult, runRawIntake } from "./lib/intake-raw.ts";
 import type { ServerReady, TicketCounts } from "./lib/intake-server.ts";
@@ -53,7 +54,6 @@ const IDEMPOTENCY = env.BENCH_IDEMPOTENCY === "1";
 /** As src/main.ts: openDatabase's default pool. The raw loop gets the same number of connections. */
 const APP_POOL_SIZE = 20;
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "NaN");
 const log = (line: string) => console.log(line);
 
 /** The app in its own process, and the IPC calls it answers. */

@@ -21,7 +21,7 @@
  * Target: monthly report and dashboard KPIs each ≤ 300 ms at p99.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type Kysely, type RawBuilder, sql } from "kysely";
@@ -35,6 +35,7 @@ import { MEASURES, monthOf, shiftMonth } from "../src/modules/reports/reports.do
 import { rollUpEvents } from "../src/modules/reports/rollups.jobs.ts";
 import { SystemClock } from "../src/platform/clock.ts";
 import { loadPacks } from "../src/policy-packs/load.ts";
+import { fmt, loadText } from "./lib/figures.ts";
 import { percentile } from "./lib/intake-fixture.ts";
 
 const env = process.env;
@@ -48,11 +49,6 @@ const CHUNK = 1_000_000;
 const LINES = ["food_delivery", "fresh_food", "b2b_food_supply", "ecommerce"];
 
 const log = (line: string) => console.log(line);
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "NaN");
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
 
 type Db = OpenedDatabase["db"];
 
@@ -60,7 +56,7 @@ async function timed(label: string, run: () => Promise<unknown>): Promise<number
   const t0 = performance.now();
   await run();
   const s = (performance.now() - t0) / 1000;
-  log(`  ${label}: ${fmt(s, 1)} s (load average ${load()})`);
+  log(`  ${label}: ${fmt(s, 1)} s (load average ${loadText()})`);
   return s;
 }
 
@@ -137,7 +133,9 @@ async function generate(db: Kysely<Database>, now: Date): Promise<Record<string,
           case when g.status = 'closed' then g.created_at + interval '3 hours' end,
           case when g.status = 'closed' then g.minutes end, g.created_at, g.created_at
         from ${g} as g`.execute(db);
-      log(`    ${Math.min(TICKETS, from + CHUNK - 1).toLocaleString("en")} tickets (load average ${load()})`);
+      log(
+        `    ${Math.min(TICKETS, from + CHUNK - 1).toLocaleString("en")} tickets (load average ${loadText()})`,
+      );
     }
   });
   seconds.facts = await timed("the tickets' report facts", async () => {
@@ -252,7 +250,7 @@ export default async function reports(): Promise<void> {
     opened = await openAndMigrate({ databaseUrl: url.toString(), dataDir });
     const now = new Date();
     await loadDemo(opened.db, now, 10);
-    log(`\n== generating (set-based SQL; load average ${load()})`);
+    log(`\n== generating (set-based SQL; load average ${loadText()})`);
     const seconds = await opened.db.connection().execute((conn) => generate(conn, now));
     const loadSeconds = Object.values(seconds).reduce((a, b) => a + b, 0);
 
@@ -273,7 +271,7 @@ export default async function reports(): Promise<void> {
     const { token } = (await login.json()) as { token: string };
     const months = Array.from({ length: MONTHS }, (_, k) => shiftMonth(monthOf(now), -k));
     const calls = CALLS + 5;
-    log(`\n== timing over HTTP (${address}; load average ${load()})`);
+    log(`\n== timing over HTTP (${address}; load average ${loadText()})`);
     const monthly = await timeCalls(
       address,
       token,

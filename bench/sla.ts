@@ -23,7 +23,7 @@
  * Targets: a tick with 100 due ≤ 20 ms; p99 delay ≤ 2 s at the default tick.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
@@ -37,6 +37,7 @@ import type { AppContext } from "../src/platform/context.ts";
 import { JobRunner, type Poller } from "../src/platform/jobs.ts";
 import { LiveBus } from "../src/platform/live.ts";
 import { loadPacks } from "../src/policy-packs/load.ts";
+import { fmt, loadText, percentile } from "./lib/figures.ts";
 
 type Target = "postgres" | "pglite";
 
@@ -50,13 +51,6 @@ const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const CHUNK = 100_000;
 
 const log = (line: string) => console.log(line);
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "NaN");
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN;
 const ticketNo = (i: unknown) => sql`'FD' || lpad((${i})::text, 14, '0')`;
 
 interface Result {
@@ -153,7 +147,7 @@ async function benchTarget(target: Target): Promise<Result> {
       clock,
       live: new LiveBus(),
     };
-    log(`\n== ${target} (load average ${load()}): loading ${TICKETS.toLocaleString("en")} open tickets`);
+    log(`\n== ${target} (load average ${loadText()}): loading ${TICKETS.toLocaleString("en")} open tickets`);
     const t0 = performance.now();
     await loadTickets(db, clock.now());
     const loadSeconds = (performance.now() - t0) / 1000;
@@ -238,7 +232,7 @@ async function benchTarget(target: Target): Promise<Result> {
     log(
       `  delay deadline → escalation at a ${SLA_TICK_SECONDS} s tick: p50 ${fmt(percentile(delaysMs, 50), 0)} ms, ` +
         `p99 ${fmt(percentile(delaysMs, 99), 0)} ms, max ${fmt(delaysMs[delaysMs.length - 1]!, 0)} ms ` +
-        `(${due.length} deadlines over ${SPREAD_S} s, each escalated once); load average ${load()}`,
+        `(${due.length} deadlines over ${SPREAD_S} s, each escalated once); load average ${loadText()}`,
     );
     return {
       target,

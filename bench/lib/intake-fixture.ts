@@ -124,8 +124,4 @@ export function intakeBodyOf(i: number): Record<string, unknown> {
 }
 
 /** Percentile of an ascending array (nearest rank). */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
+export { percentile } from "./figures.ts";

@@ -4,7 +4,7 @@ import { suspensionsCovering } from "../incidents/incidents.store.ts";
 import { listEntries } from "../ledger/ledger.store.ts";
 import { verificationsOfTicket } from "../merchant-service/merchant-service.store.ts";
 import { remediesOfTicket } from "../remedies/remedies.store.ts";
-import { findTicket, listEvents, type TicketRow } from "../tickets/tickets.store.ts";
+import { findTicket, listEvents, type TicketRow, ticketsOfPhone } from "../tickets/tickets.store.ts";
 import {
   type AuditActor,
   activeListingOf,
@@ -15,7 +15,6 @@ import {
   recordAccessesOf,
   scoreOf,
   scoresOf,
-  ticketNosOfPhone,
 } from "./abuse.store.ts";
 import { isInForce, type ListedRouting, type Listing, routeListedRequest } from "./blacklist.domain.ts";
 
@@ -97,7 +96,8 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
  * before it is answered, so no copy leaves without a trace.
  */
 export async function customerRecord(ctx: AppContext, phone: string, by: AuditActor, format: string) {
-  const ticketNos = await ticketNosOfPhone(ctx.db, phone);
+  // The legal export is complete, so it is not paged.
+  const ticketNos = (await ticketsOfPhone(ctx.db, phone)).map((t) => t.ticket_no);
   const now = ctx.clock.now();
   await logRecordAccess(ctx.db, { phone, actor: by, format, tickets: ticketNos.length }, now);
   const tickets = [];

@@ -350,18 +350,6 @@ export async function appealsOf(db: Executor, listingIds: readonly string[]): Pr
 
 // --- the customer's record ----------------------------------------------------------------------------
 
-/** Every ticket of one phone, oldest first: the legal export is complete, so it is not paged. */
-export async function ticketNosOfPhone(db: Executor, phone: string): Promise<string[]> {
-  const r = await db
-    .selectFrom("tickets")
-    .select("ticket_no")
-    .where("customer_phone", "=", phone)
-    .orderBy("created_at")
-    .orderBy("ticket_no")
-    .execute();
-  return r.map((x) => x.ticket_no);
-}
-
 export async function logRecordAccess(
   db: Executor,
   a: { phone: string; actor: AuditActor; format: string; tickets: number },

@@ -59,8 +59,20 @@ export const Acknowledgement = T.Object({
   }),
 });
 
-/** A stable digest of what was asked, so a retried request can be told from a different one under the same key. */
-const requestDigest = (body: unknown): string => sha256(canonicalJson(body));
+/**
+ * The request's `Idempotency-Key`, scoped to its owner, with a stable digest of what was asked, so a retried
+ * request can be told from a different one under the same key. Null when no key was sent.
+ */
+export function idempotencyOf(
+  request: FastifyRequest,
+  owner: string,
+  body: unknown,
+): { key: string; requestHash: string } | null {
+  const rawKey = request.headers["idempotency-key"];
+  return typeof rawKey === "string" && rawKey.trim()
+    ? { key: `${owner}:${rawKey.trim()}`, requestHash: sha256(canonicalJson(body)) }
+    : null;
+}
 
 function actorFor(request: FastifyRequest, channel: unknown) {
   const p = request.principal;
@@ -116,11 +128,7 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (Array.isArray(request.body) || request.body === null || request.body === undefined)
         throw validationError([]);
       const actor = actorFor(request, body.channel);
-      const rawKey = request.headers["idempotency-key"];
-      const idempotency =
-        typeof rawKey === "string" && rawKey.trim()
-          ? { key: `${request.principal?.id ?? "public"}:${rawKey.trim()}`, requestHash: requestDigest(body) }
-          : null;
+      const idempotency = idempotencyOf(request, request.principal?.id ?? "public", body);
 
       const registered = await registerRequest(ctx, body, actor, idempotency, locale);
       if (!registered.ok) throw validationError(registered.details);

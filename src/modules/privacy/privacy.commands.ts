@@ -5,6 +5,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, text } from "../../platform/errors.ts";
 import { randomId } from "../../platform/ids.ts";
 import { uploadsDir } from "../attachments/evidence.ts";
+import { ticketsOfPhone } from "../tickets/tickets.store.ts";
 import type { Principal } from "../users/roles.ts";
 import {
   DATA_KINDS,
@@ -28,7 +29,6 @@ import {
   listAccess,
   retentionOverrides,
   subjectRecords,
-  ticketsOfPhone,
 } from "./privacy.store.ts";
 
 export type { AuditEvent } from "./privacy.store.ts";

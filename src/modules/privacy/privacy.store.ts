@@ -1,6 +1,7 @@
 import { type ColumnType, type Generated, type JSONColumnType, sql, type Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
+import { ticketsOfPhone } from "../tickets/tickets.store.ts";
 import { type DataKind, FINISHED_STATUSES, REDACTED } from "./privacy.domain.ts";
 
 /**
@@ -277,9 +278,6 @@ export async function dueForErasure(
     finishedAt: new Date(r.finished_at),
   }));
 }
-
-export const ticketsOfPhone = (db: Executor, phone: string) =>
-  db.selectFrom("tickets").selectAll().where("customer_phone", "=", phone).orderBy("created_at").execute();
 
 export async function erasureObstacleRows(db: Executor, phone: string, ticketNos: string[]) {
   const ids = ticketNos.length ? ticketNos : ["-"];

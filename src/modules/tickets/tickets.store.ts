@@ -291,3 +291,13 @@ export async function listTickets(db: Db, f: QueueFilter) {
   const items = await rows.orderBy("ticket_no").limit(f.limit).offset(f.offset).execute();
   return { items, total: Number(total.n) };
 }
+
+/** Every ticket of one customer phone, oldest first: for the customer's own export and the legal record. */
+export const ticketsOfPhone = (db: Db | Transaction<Database>, phone: string): Promise<TicketRow[]> =>
+  db
+    .selectFrom("tickets")
+    .selectAll()
+    .where("customer_phone", "=", phone)
+    .orderBy("created_at")
+    .orderBy("ticket_no")
+    .execute();

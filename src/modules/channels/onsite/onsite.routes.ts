@@ -3,10 +3,9 @@ import { Type as T } from "typebox";
 import type { AppContext } from "../../../platform/context.ts";
 import { text, validationError } from "../../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../../platform/http.ts";
-import { canonicalJson, sha256 } from "../../../platform/ids.ts";
 import { RESOLUTIONS } from "../../../policy-packs/schema.ts";
 import { registerRequest } from "../../intake/intake.commands.ts";
-import { Acknowledgement } from "../../intake/intake.routes.ts";
+import { Acknowledgement, idempotencyOf } from "../../intake/intake.routes.ts";
 import { findOrder } from "../../orders/orders.store.ts";
 import { need, principalOf } from "../../users/auth.ts";
 
@@ -78,12 +77,8 @@ export function onsiteRoutes(app: FastifyInstance, ctx: AppContext): void {
             message: text("没有找到您经手的这个订单", "No such order among the ones you handle"),
           },
         ]);
-      const rawKey = request.headers["idempotency-key"];
       // A rider's phone on a weak signal retries; the key makes the retry answer the same ticket.
-      const idempotency =
-        typeof rawKey === "string" && rawKey.trim()
-          ? { key: `${p.id}:onsite:${rawKey.trim()}`, requestHash: sha256(canonicalJson(b)) }
-          : null;
+      const idempotency = idempotencyOf(request, `${p.id}:onsite`, b);
       const registered = await registerRequest(
         ctx,
         { ...b, channel: "onsite", phone: order.customer_phone },

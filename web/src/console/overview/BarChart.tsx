@@ -2,7 +2,8 @@ import { BarChart as Bars } from "echarts/charts";
 import { GridComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+import { useMemo } from "react";
+import { EChart } from "../../shared/EChart.tsx";
 
 // Only the parts drawn here are bundled, not the whole of ECharts.
 echarts.use([Bars, GridComponent, TooltipComponent, CanvasRenderer]);
@@ -19,20 +20,8 @@ export function BarChart({
   /** Read out instead of the canvas, which a screen reader cannot see. */
   label: string;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const chart = echarts.init(box.current);
-    const resize = () => chart.resize();
-    window.addEventListener("resize", resize);
-    return () => {
-      window.removeEventListener("resize", resize);
-      chart.dispose();
-    };
-  }, []);
-  useEffect(() => {
-    const chart = box.current && echarts.getInstanceByDom(box.current);
-    chart?.setOption({
+  const option = useMemo(
+    () => ({
       grid: { left: 40, right: 16, top: 16, bottom: 40 },
       tooltip: { trigger: "axis" },
       xAxis: {
@@ -49,11 +38,14 @@ export function BarChart({
           barMaxWidth: 40,
         },
       ],
-    });
-  }, [labels, values, colour]);
+    }),
+    [labels, values, colour],
+  );
   return (
-    <div role="img" aria-label={`${label}: ${labels.map((l, i) => `${l} ${values[i]}`).join(", ")}`}>
-      <div ref={box} style={{ height: 300 }} />
-    </div>
+    <EChart
+      option={option}
+      height={300}
+      label={`${label}: ${labels.map((l, i) => `${l} ${values[i]}`).join(", ")}`}
+    />
   );
 }

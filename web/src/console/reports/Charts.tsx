@@ -2,7 +2,7 @@ import { HeatmapChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+import { EChart as Chart } from "../../shared/EChart.tsx";
 
 // Only the parts drawn here are bundled, not the whole of ECharts.
 echarts.use([
@@ -14,38 +14,6 @@ echarts.use([
   VisualMapComponent,
   CanvasRenderer,
 ]);
-
-/** One ECharts canvas that follows the window's size and redraws when its option changes. */
-function Chart({
-  option,
-  label,
-  height = 320,
-}: {
-  option: echarts.EChartsCoreOption;
-  label: string;
-  height?: number;
-}) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const chart = echarts.init(box.current);
-    const resize = () => chart.resize();
-    window.addEventListener("resize", resize);
-    return () => {
-      window.removeEventListener("resize", resize);
-      chart.dispose();
-    };
-  }, []);
-  useEffect(() => {
-    const chart = box.current && echarts.getInstanceByDom(box.current);
-    chart?.setOption(option, true);
-  }, [option]);
-  return (
-    <div role="img" aria-label={label}>
-      <div ref={box} style={{ height }} />
-    </div>
-  );
-}
 
 /** Lines over periods, one per named series. */
 export function TrendChart({
