@@ -86,19 +86,24 @@ export async function runRawIntake(
       region: order.region,
       receivedAt: now,
     };
-    const ticketNo = await insertTicket(db, d, opts.actor, idempotency, {
-      category: d.category,
-      subType: d.subType,
-      categorySource: d.categorySource,
-      classifierCategory: d.classifierCategory,
-      severity: d.severity,
-      priority: d.priority,
-      urgent: d.urgent,
-      queue: d.queue,
-      previousComplaints,
-      evidenceAwaited: d.evidenceAwaited,
-      packVersion: d.packVersion,
-      attachments: 0,
+    const ticketNo = await insertTicket(db, {
+      draft: d,
+      actor: opts.actor,
+      idempotency,
+      eventData: {
+        category: d.category,
+        subType: d.subType,
+        categorySource: d.categorySource,
+        classifierCategory: d.classifierCategory,
+        severity: d.severity,
+        priority: d.priority,
+        urgent: d.urgent,
+        queue: d.queue,
+        previousComplaints,
+        evidenceAwaited: d.evidenceAwaited,
+        packVersion: d.packVersion,
+        attachments: 0,
+      },
     });
     if (!ticketNo) throw new Error("raw: insertTicket returned no ticket");
   };

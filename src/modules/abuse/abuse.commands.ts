@@ -7,6 +7,7 @@ import { remediesOfTicket } from "../remedies/remedies.store.ts";
 import { findTicket, listEvents, type TicketRow, ticketsOfPhone } from "../tickets/tickets.store.ts";
 import {
   type AuditActor,
+  activeListingAtIntake,
   activeListingOf,
   appealsOf,
   auditOf,
@@ -25,7 +26,7 @@ import { isInForce, type ListedRouting, type Listing, routeListedRequest } from 
 
 /** Intake's one look-up, made alongside its order look-up: the phone's active listing, if any. */
 export const listingOf = (ctx: AppContext, phone: string): Promise<Listing | null> =>
-  activeListingOf(ctx.db, phone);
+  activeListingAtIntake(ctx.db, phone);
 
 /** A listed customer's request is still registered, routed to the supervisors and flagged. */
 export function routeIfListed(

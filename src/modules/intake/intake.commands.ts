@@ -136,7 +136,7 @@ export async function registerRequest(
   const d = listed
     ? { ...drafted, queue: listed.queue, details: { ...drafted.details, blacklisted: listed.flag } }
     : drafted;
-  const ticketNo = await insertTicket(ctx.db, d, actor, idempotency, {
+  const eventData = {
     category: d.category,
     subType: d.subType,
     categorySource: d.categorySource,
@@ -156,7 +156,8 @@ export async function registerRequest(
     ...(listed ? { blacklisted: listed.flag } : {}),
     ...complainantMarks(body),
     ...channelFacts,
-  });
+  };
+  const ticketNo = await insertTicket(ctx.db, { draft: d, actor, idempotency, eventData });
   if (!ticketNo) {
     // Another request with the same key won the race a moment ago: answer its ticket.
     const replay = await replayIdempotent(ctx, idempotency!, locale);

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { OrderItemRow } from "../../db/schema.ts";
+import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
 import type { IntakeOrder } from "../intake/intake.domain.ts";
 
 export interface OrderInput {
@@ -72,22 +73,44 @@ export async function findOrderForIntake(db: Db, orderNo: string): Promise<Intak
  * phone filed since its line's repeat-complainant window began (`sinceByLine`, keyed by business line).
  * The count is only taken when the phone owns the order: otherwise it is 0 and never used.
  */
-export async function findOrderAndRecentComplaints(
+export const findOrderAndRecentComplaints = (
   db: Db,
   orderNo: string,
   phone: string,
   sinceByLine: Record<string, Date>,
-): Promise<{ order: IntakeOrder; previousComplaints: number } | null> {
-  const since = JSON.stringify(
-    Object.fromEntries(Object.entries(sinceByLine).map(([k, v]) => [k, v.toISOString()])),
+): Promise<{ order: IntakeOrder; previousComplaints: number } | null> =>
+  groupedLookup(db, { orderNo, phone, sinceByLine });
+
+type Lookup = { orderNo: string; phone: string; sinceByLine: Record<string, Date> };
+
+// Intakes arriving together ask together: one statement for the batch (see platform/batcher.ts).
+const groupedLookup = batcherPerHandle((db: Db) =>
+  batcher((batch: Lookup[]) => findOrdersAndRecentComplaints(db, batch), {
+    maxBatch: 64,
+    maxInFlight: 1,
+    retryAlone: isRowError,
+  }),
+);
+
+async function findOrdersAndRecentComplaints(db: Db, batch: readonly Lookup[]) {
+  const asked = JSON.stringify(
+    batch.map((l, i) => ({
+      i,
+      order_no: l.orderNo,
+      phone: l.phone,
+      since: Object.fromEntries(Object.entries(l.sinceByLine).map(([k, v]) => [k, v.toISOString()])),
+    })),
   );
-  const result = await sql<IntakeOrderRow & { previous: number }>`
-    select o.order_no, o.business_line, o.customer_phone, o.merchant_id, o.rider_id, o.region,
-      case when o.customer_phone = ${phone} then (
+  const result = await sql<IntakeOrderRow & { i: number; previous: number }>`
+    select q.i, o.order_no, o.business_line, o.customer_phone, o.merchant_id, o.rider_id, o.region,
+      case when o.customer_phone = q.phone then (
         select count(*) from tickets t
-        where t.customer_phone = ${phone} and t.created_at >= (${since}::jsonb ->> o.business_line)::timestamptz
+        where t.customer_phone = q.phone and t.created_at >= (q.since ->> o.business_line)::timestamptz
       ) else 0 end as previous
-    from orders o where o.order_no = ${orderNo}`.execute(db);
-  const row = result.rows[0];
-  return row ? { order: intakeOrderOf(row), previousComplaints: Number(row.previous) } : null;
+    from jsonb_to_recordset(${asked}::jsonb) as q(i int, order_no text, phone text, since jsonb)
+    join orders o on o.order_no = q.order_no`.execute(db);
+  const found: ({ order: IntakeOrder; previousComplaints: number } | null)[] = batch.map(() => null);
+  for (const row of result.rows)
+    found[row.i] = { order: intakeOrderOf(row), previousComplaints: Number(row.previous) };
+  return found;
 }

@@ -76,15 +76,19 @@ export function clockOf(r: ClockRow): Clock {
   };
 }
 
+/** Clocks as the JSON records `insertClocksOf` reads. */
+export const clockRecords = (clocks: readonly Clock[]) => clocks.map((c) => toRecord(c));
+
 /**
- * The clocks of a ticket being inserted, as a clause of the intake's single statement:
- * `c as (${insertClocksOf("t", clocks)})` where `t` is the CTE that returns the new ticket_no.
+ * The clocks of tickets being inserted, as a clause of intake's single statement:
+ * `c as (${insertClocksOf("b")})` where `b` is the CTE with each new `ticket_no` and its `clocks`
+ * (`clockRecords`, jsonb).
  */
-export function insertClocksOf(ticketCte: "t", clocks: readonly Clock[]): RawBuilder<unknown> {
-  const rows = JSON.stringify(clocks.map((c) => toRecord(c)));
+export function insertClocksOf(ticketCte: "b"): RawBuilder<unknown> {
+  const t = sql.raw(ticketCte);
   return sql`insert into sla_clocks (ticket_no, ${COLUMNS})
-    select ${sql.raw(ticketCte)}.ticket_no, ${COLUMNS}
-    from ${sql.raw(ticketCte)} cross join jsonb_to_recordset(${rows}::jsonb) as x(${RECORD})`;
+    select ${t}.ticket_no, ${COLUMNS}
+    from ${t} cross join jsonb_to_recordset(${t}.clocks) as x(${RECORD})`;
 }
 
 /** Inserts or rewrites clocks, of one ticket or many, in one statement. */

@@ -1,9 +1,11 @@
 import { type RawBuilder, type Selectable, sql, type Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database, TicketsTable } from "../../db/schema.ts";
+import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
 import { shanghaiDate } from "../../platform/clock.ts";
 import type { TicketDraft } from "../intake/intake.domain.ts";
 import {
+  clockRecords,
   hasBrokenRunningClock,
   hasClockDueSoon,
   insertClocksOf,
@@ -31,55 +33,125 @@ export function ticketNoPrefix(linePrefix: string, at: Date): string {
   return `${linePrefix}${d.year}${String(d.month).padStart(2, "0")}${String(d.day).padStart(2, "0")}`;
 }
 
+/** One request to store, as intake decided it. */
+export interface NewTicket {
+  draft: TicketDraft;
+  actor: Actor;
+  idempotency: { key: string; requestHash: string } | null;
+  eventData: Record<string, unknown>;
+}
+
 /**
- * The hot path of intake in one statement: number, idempotency key, ticket, its first event, its SLA
- * clocks and the attachment links commit together or not at all, in one round trip. Returns null when the
- * idempotency key was already used (the caller then answers the earlier ticket).
+ * Stores a decided request: number, idempotency key, ticket, its first event, its SLA clocks and the
+ * attachment links commit together or not at all. Returns null when the idempotency key was already used
+ * (the caller then answers the earlier ticket). Requests arriving together share one statement
+ * (`insertTickets`, group commit): the answer still comes only once this request's rows are committed.
  */
-export async function insertTicket(
-  db: Db,
-  draft: TicketDraft,
-  actor: Actor,
-  idempotency: { key: string; requestHash: string } | null,
-  eventData: Record<string, unknown>,
-): Promise<string | null> {
-  const prefix = ticketNoPrefix(draft.ticketPrefix, draft.receivedAt);
-  const at = draft.receivedAt.toISOString();
-  const numbered = idempotency
-    ? sql`n as (select ${prefix} || lpad(nextval('ticket_no_seq')::text, 6, '0') as no),
-          k as (insert into idempotency_keys (key, request_hash, ticket_no, created_at)
-                select ${idempotency.key}, ${idempotency.requestHash}, no, ${at} from n
-                on conflict (key) do nothing returning ticket_no as no)`
-    : sql`k as (select ${prefix} || lpad(nextval('ticket_no_seq')::text, 6, '0') as no)`;
-  const result = await sql<{ ticket_no: string }>`
-    with ${numbered},
+export const insertTicket = (db: Db, t: NewTicket): Promise<string | null> => groupedInsert(db, t);
+
+const groupedInsert = batcherPerHandle((db: Db) =>
+  batcher((batch: NewTicket[]) => insertTickets(db, batch), {
+    maxBatch: 64,
+    maxInFlight: 1,
+    retryAlone: isRowError,
+  }),
+);
+
+const TICKET_RECORD = sql.raw(
+  `i int, key text, hash text, prefix text, business_line text, pack_version text, channel text,
+   customer_phone text, customer_name text, order_no text, merchant_id text, rider_id text, region text,
+   category text, sub_type text, category_source text, severity text, priority int, urgent boolean,
+   queue text, description text, expected_resolution text, occurred_at timestamptz, details jsonb,
+   evidence_awaited boolean, first_response_due_at timestamptz, resolution_due_at timestamptz,
+   received_at timestamptz, actor_name text, actor_role text, event jsonb, clocks jsonb,
+   attachment_ids jsonb`,
+);
+
+/**
+ * The hot path of intake: any number of requests in one statement and one round trip, whatever the
+ * batch size the same text (so it is prepared once per connection). Each request's ticket exists only if
+ * its idempotency key was new; the answer is the ticket number per request, in order, or null.
+ */
+export async function insertTickets(db: Db, batch: readonly NewTicket[]): Promise<(string | null)[]> {
+  const rows = batch.map(({ draft: d, actor, idempotency, eventData }, i) => ({
+    i,
+    key: idempotency?.key ?? null,
+    hash: idempotency?.requestHash ?? null,
+    prefix: ticketNoPrefix(d.ticketPrefix, d.receivedAt),
+    business_line: d.businessLine,
+    pack_version: d.packVersion,
+    channel: d.channel,
+    customer_phone: d.customerPhone,
+    customer_name: d.customerName,
+    order_no: d.orderNo,
+    merchant_id: d.merchantId,
+    rider_id: d.riderId,
+    region: d.region,
+    category: d.category,
+    sub_type: d.subType,
+    category_source: d.categorySource,
+    severity: d.severity,
+    priority: d.priority,
+    urgent: d.urgent,
+    queue: d.queue,
+    description: d.description,
+    expected_resolution: d.expectedResolution,
+    occurred_at: d.occurredAt?.toISOString() ?? null,
+    details: d.details,
+    evidence_awaited: d.evidenceAwaited,
+    first_response_due_at: d.firstResponseDueAt.toISOString(),
+    resolution_due_at: d.resolutionDueAt.toISOString(),
+    received_at: d.receivedAt.toISOString(),
+    actor_name: actor.name,
+    actor_role: actor.role,
+    event: eventData,
+    clocks: clockRecords(d.clocks),
+    attachment_ids: d.attachmentIds,
+  }));
+  // Numbers are drawn in request order (`order by i`), so tickets of one batch number as they queued.
+  const result = await sql<{ i: number; ticket_no: string }>`
+    with x as (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${TICKET_RECORD})),
+    n as materialized (
+      select i, key, hash, received_at, prefix || lpad(nextval('ticket_no_seq')::text, 6, '0') as no
+      from (select * from x order by i) ordered
+    ),
+    k as (
+      insert into idempotency_keys (key, request_hash, ticket_no, created_at)
+      select key, hash, no, received_at from n where key is not null
+      on conflict (key) do nothing returning ticket_no
+    ),
+    b as (
+      select x.*, n.no as ticket_no from n join x using (i)
+      where n.key is null or n.no in (select ticket_no from k)
+    ),
     t as (
       insert into tickets (ticket_no, business_line, pack_version, channel, customer_phone, customer_name, order_no,
         merchant_id, rider_id, region, category, sub_type, category_source, severity, priority, urgent, queue, status,
         description, expected_resolution, occurred_at, details, evidence_awaited, first_response_due_at,
         resolution_due_at, created_at, updated_at)
-      select no, ${draft.businessLine}, ${draft.packVersion}, ${draft.channel}, ${draft.customerPhone},
-        ${draft.customerName}, ${draft.orderNo}, ${draft.merchantId}, ${draft.riderId}, ${draft.region},
-        ${draft.category}, ${draft.subType}, ${draft.categorySource}, ${draft.severity}, ${draft.priority},
-        ${draft.urgent}, ${draft.queue}, 'new', ${draft.description}, ${draft.expectedResolution},
-        ${draft.occurredAt?.toISOString() ?? null}, ${JSON.stringify(draft.details)}::jsonb, ${draft.evidenceAwaited},
-        ${draft.firstResponseDueAt.toISOString()}, ${draft.resolutionDueAt.toISOString()}, ${at}, ${at}
-      from k
+      select ticket_no, business_line, pack_version, channel, customer_phone, customer_name, order_no,
+        merchant_id, rider_id, region, category, sub_type, category_source, severity, priority, urgent, queue, 'new',
+        description, expected_resolution, occurred_at, details, evidence_awaited, first_response_due_at,
+        resolution_due_at, received_at, received_at
+      from b order by i
       returning ticket_no
     ),
     e as (
       insert into ticket_events (ticket_no, at, type, actor, actor_role, channel, visibility, data)
-      select ticket_no, ${at}, 'received', ${actor.name}, ${actor.role}, ${draft.channel}, 'customer',
-        ${JSON.stringify(eventData)}::jsonb
-      from t
+      select ticket_no, received_at, 'received', actor_name, actor_role, channel, 'customer', event
+      from b order by i
     ),
-    c as (${insertClocksOf("t", draft.clocks)}),
+    c as (${insertClocksOf("b")}),
     a as (
-      update attachments set ticket_no = (select ticket_no from t)
-      where id = any(${draft.attachmentIds}::text[]) and ticket_no is null and exists (select 1 from t)
+      update attachments set ticket_no = b.ticket_no
+      from b cross join jsonb_array_elements_text(b.attachment_ids) as wanted(id)
+      where attachments.id = wanted.id and attachments.ticket_no is null
     )
-    select ticket_no from t`.execute(db);
-  return result.rows[0]?.ticket_no ?? null;
+    -- The references between these rows are checked when the statement ends, after every clause ran.
+    select i, ticket_no from b`.execute(db);
+  const numbers: (string | null)[] = batch.map(() => null);
+  for (const r of result.rows) numbers[r.i] = r.ticket_no;
+  return numbers;
 }
 
 export async function findIdempotencyKey(db: Db, key: string) {
