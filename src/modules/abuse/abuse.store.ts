@@ -101,71 +101,92 @@ export async function insertMarks(
     .execute();
 }
 
+export interface FactsQuery {
+  phone: string;
+  device: string | null;
+  address: string | null;
+  ticketNo: string;
+  since: Date;
+}
+
+export interface ComplainantFacts {
+  phone: number;
+  device: number | null;
+  address: number | null;
+  tickets: number;
+  orders: number;
+  refunds: number;
+  refund_fen: number;
+  excessive: number;
+}
+
 /**
- * Everything the score needs about one complainant, in one statement of bounded index reads: each count
- * stops at `cap`, so a prolific complainant costs no more than an ordinary one. Tickets, orders and ledger
- * entries are read by their owners' indexes on phone and ticket number (read-only; this is the one place
- * the abuse module looks at them, besides the legal export).
+ * Everything the score needs about several complainants, in one statement of bounded index reads per
+ * complainant: each count stops at `cap`, so a prolific complainant costs no more than an ordinary one.
+ * Tickets, orders and ledger entries are read by their owners' indexes on phone and ticket number
+ * (read-only; this is the one place the abuse module looks at them, besides the legal export). Answers in
+ * the order asked.
  */
 export async function complainantFacts(
   trx: Executor,
-  q: {
-    phone: string;
-    device: string | null;
-    address: string | null;
-    ticketNo: string;
-    since: Date;
-    cap: number;
-  },
-) {
-  const since = q.since.toISOString();
-  const recent = (kind: MarkKind, value: string | null) =>
-    value === null
-      ? sql<number | null>`null::int`
-      : sql<number>`(select count(*)::int from (select 1 from abuse_marks
-          where kind = ${kind} and value = ${value} and at >= ${since} limit ${q.cap}) x)`;
-  const r = await sql<{
-    phone: number;
-    device: number | null;
-    address: number | null;
-    tickets: number;
-    orders: number;
-    refunds: number;
-    refund_fen: number;
-    excessive: number;
-  }>`
-    with mine as (select ticket_no from tickets where customer_phone = ${q.phone} and ticket_no <> ${q.ticketNo}
-                  order by created_at desc limit ${q.cap})
-    select ${recent("phone", q.phone)} as phone, ${recent("device", q.device)} as device,
-      ${recent("address", q.address)} as address,
-      (select count(*)::int from mine) + 1 as tickets,
-      (select count(*)::int from (select 1 from orders where customer_phone = ${q.phone} limit ${q.cap}) o) as orders,
-      (select count(*)::int from ledger_entries where ticket_no in (select ticket_no from mine)
-        and direction = 'payout' and kind in ('refund','compensation','price_difference')
-        and status in ('held','pending','processing','succeeded','recorded')) as refunds,
-      (select coalesce(sum(amount_fen), 0)::int from ledger_entries where ticket_no in (select ticket_no from mine)
-        and direction = 'payout' and kind in ('refund','compensation','price_difference')
-        and status in ('held','pending','processing','succeeded','recorded')) as refund_fen,
-      (select count(*)::int from (select 1 from abuse_scores where phone = ${q.phone} and excessive_demand
-        and ticket_no <> ${q.ticketNo} limit ${q.cap}) e) as excessive`.execute(trx);
-  return r.rows[0]!;
+  asked: readonly FactsQuery[],
+  cap: number,
+): Promise<ComplainantFacts[]> {
+  if (!asked.length) return [];
+  const rows = JSON.stringify(
+    asked.map((q, i) => ({ ...q, i, ticket_no: q.ticketNo, since: q.since.toISOString() })),
+  );
+  const recent = (kind: MarkKind) =>
+    sql<number>`(select count(*)::int from (select 1 from abuse_marks
+      where kind = ${kind} and value = q.${sql.raw(kind)} and at >= q.since limit ${cap}) x)`;
+  const payouts = sql`direction = 'payout' and kind in ('refund','compensation','price_difference')
+    and status in ('held','pending','processing','succeeded','recorded')`;
+  const r = await sql<ComplainantFacts & { i: number }>`
+    select q.i, ${recent("phone")} as phone,
+      case when q.device is null then null else ${recent("device")} end as device,
+      case when q.address is null then null else ${recent("address")} end as address,
+      m.tickets + 1 as tickets,
+      (select count(*)::int from (select 1 from orders where customer_phone = q.phone limit ${cap}) o) as orders,
+      (select count(*)::int from ledger_entries where ticket_no = any(m.nos) and ${payouts}) as refunds,
+      (select coalesce(sum(amount_fen), 0)::int from ledger_entries where ticket_no = any(m.nos) and ${payouts})
+        as refund_fen,
+      (select count(*)::int from (select 1 from abuse_scores where phone = q.phone and excessive_demand
+        and ticket_no <> q.ticket_no limit ${cap}) e) as excessive
+    from jsonb_to_recordset(${rows}::jsonb)
+      as q(i int, phone text, device text, address text, ticket_no text, since timestamptz)
+    cross join lateral (
+      select count(*)::int as tickets, coalesce(array_agg(ticket_no), '{}') as nos
+      from (select ticket_no from tickets where customer_phone = q.phone and ticket_no <> q.ticket_no
+            order by created_at desc limit ${cap}) mine
+    ) m`.execute(trx);
+  const byIndex = new Map(r.rows.map((row) => [row.i, row]));
+  return asked.map((_, i) => byIndex.get(i)!);
 }
 
-export async function saveScore(
+export async function saveScores(
   trx: Executor,
-  s: { ticketNo: string; phone: string; score: number; reasons: ScoreReason[]; excessiveDemand: boolean },
+  scores: readonly {
+    ticketNo: string;
+    phone: string;
+    score: number;
+    reasons: ScoreReason[];
+    excessiveDemand: boolean;
+  }[],
   at: Date,
 ): Promise<void> {
+  if (!scores.length) return;
   await on(trx)
     .insertInto("abuse_scores")
-    .values({
-      ticket_no: s.ticketNo,
-      phone: s.phone,
-      score: s.score,
-      reasons: JSON.stringify(s.reasons),
-      excessive_demand: s.excessiveDemand,
-      computed_at: at,
-    })
+    .values(
+      scores.map((s) => ({
+        ticket_no: s.ticketNo,
+        phone: s.phone,
+        score: s.score,
+        reasons: JSON.stringify(s.reasons),
+        excessive_demand: s.excessiveDemand,
+        computed_at: at,
+      })),
+    )
     .onConflict((oc) => oc.column("ticket_no").doNothing())
     .execute();
 }

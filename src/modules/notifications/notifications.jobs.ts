@@ -12,6 +12,7 @@ import {
   insertNotices,
   type NewNotice,
   recordAttempt,
+  recordSent,
 } from "./notifications.store.ts";
 import { SHIPPED_TEMPLATES } from "./shipped-templates.ts";
 import { pickTemplate, render, type Template } from "./templates.domain.ts";
@@ -147,13 +148,12 @@ export async function sendDueNotices(
           subject: n.subject,
           body: n.body,
         });
-        await recordAttempt(ctx.db, n.id, n.attempts, {
-          status: "sent",
+        await recordSent(ctx.db, {
+          id: n.id,
+          attempts: n.attempts,
           provider: adapter.provider,
-          provider_ref: reference,
-          sent_at: ctx.clock.now(),
-          next_attempt_at: null,
-          last_error: null,
+          reference,
+          at: ctx.clock.now(),
         });
       } catch (error) {
         const quiet = settingsOf(ctx.packs.get(n.business_line as BusinessLine)).quietHours;
