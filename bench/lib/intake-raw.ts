@@ -10,6 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Db } from "../../src/db/database.ts";
+import { receivedFacts } from "../../src/modules/intake/intake.commands.ts";
 import {
   complaintWindowStarts,
   decideIntake,
@@ -90,20 +91,7 @@ export async function runRawIntake(
       draft: d,
       actor: opts.actor,
       idempotency,
-      eventData: {
-        category: d.category,
-        subType: d.subType,
-        categorySource: d.categorySource,
-        classifierCategory: d.classifierCategory,
-        severity: d.severity,
-        priority: d.priority,
-        urgent: d.urgent,
-        queue: d.queue,
-        previousComplaints,
-        evidenceAwaited: d.evidenceAwaited,
-        packVersion: d.packVersion,
-        attachments: 0,
-      },
+      eventData: receivedFacts(d, previousComplaints),
     });
     if (!ticketNo) throw new Error("raw: insertTicket returned no ticket");
   };

@@ -15,7 +15,13 @@ import {
   insertTicket,
   type TicketRow,
 } from "../tickets/tickets.store.ts";
-import { complaintWindowStarts, contactEmailOf, decideIntake, normalisePhone } from "./intake.domain.ts";
+import {
+  complaintWindowStarts,
+  contactEmailOf,
+  decideIntake,
+  normalisePhone,
+  type TicketDraft,
+} from "./intake.domain.ts";
 
 /**
  * Registering one after-sales request, whatever the channel: the web form's route, an e-mail, a call
@@ -137,22 +143,7 @@ export async function registerRequest(
     ? { ...drafted, queue: listed.queue, details: { ...drafted.details, blacklisted: listed.flag } }
     : drafted;
   const eventData = {
-    category: d.category,
-    subType: d.subType,
-    categorySource: d.categorySource,
-    classifierCategory: d.classifierCategory,
-    classifierConfidence: d.classifierConfidence,
-    ...(d.classifierDisagrees ? { classifierDisagrees: true } : {}),
-    ...(d.severitySignals.length ? { severitySignals: d.severitySignals } : {}),
-    ...(d.massAffected ? { massAffected: true } : {}),
-    severity: d.severity,
-    priority: d.priority,
-    urgent: d.urgent,
-    queue: d.queue,
-    previousComplaints,
-    evidenceAwaited: d.evidenceAwaited,
-    packVersion: d.packVersion,
-    attachments: d.attachmentIds.length,
+    ...receivedFacts(d, previousComplaints),
     ...(listed ? { blacklisted: listed.flag } : {}),
     ...complainantMarks(body),
     ...channelFacts,
@@ -187,6 +178,28 @@ export async function registerRequest(
     locale,
   );
   return { ok: true, ticketNo, ack, replayed: false };
+}
+
+/** What the `received` event records of intake's decision (the timeline, triage review and audits read it). */
+export function receivedFacts(d: TicketDraft, previousComplaints: number) {
+  return {
+    category: d.category,
+    subType: d.subType,
+    categorySource: d.categorySource,
+    classifierCategory: d.classifierCategory,
+    classifierConfidence: d.classifierConfidence,
+    ...(d.classifierDisagrees ? { classifierDisagrees: true } : {}),
+    ...(d.severitySignals.length ? { severitySignals: d.severitySignals } : {}),
+    ...(d.massAffected ? { massAffected: true } : {}),
+    severity: d.severity,
+    priority: d.priority,
+    urgent: d.urgent,
+    queue: d.queue,
+    previousComplaints,
+    evidenceAwaited: d.evidenceAwaited,
+    packVersion: d.packVersion,
+    attachments: d.attachmentIds.length,
+  };
 }
 
 async function replayIdempotent(
