@@ -1,7 +1,8 @@
 /**
  * Group commit for the hot path: calls that arrive while earlier ones are at the database are sent
- * together as one statement. At low load a call goes alone at once, so nothing waits for a timer; under
- * load the calls that queue up during one round trip share the next, and the fixed cost of a statement
+ * together as one statement. At low load a call goes alone after the current turn of the event loop, so
+ * nothing waits for a timer; under load the calls that queue up during one round trip share the next,
+ * and the fixed cost of a statement
  * (the round trip, the wake-up of a database backend, parsing, the commit's flush) is paid per batch
  * instead of per call. Each caller still hears only when its own rows are committed.
  */
@@ -34,6 +35,7 @@ export function batcher<In, Out>(
 ): (input: In) => Promise<Out> {
   const queue: Waiting<In, Out>[] = [];
   let inFlight = 0;
+  let scheduled = false;
 
   const send = async (batch: Waiting<In, Out>[]) => {
     try {
@@ -46,20 +48,29 @@ export function batcher<In, Out>(
   };
 
   const pump = () => {
+    scheduled = false;
     while (queue.length && inFlight < options.maxInFlight) {
       const batch = queue.splice(0, options.maxBatch);
       inFlight++;
       void send(batch).finally(() => {
         inFlight--;
-        pump();
+        schedule();
       });
     }
+  };
+  // A batch leaves after the event loop's current turn, never inside it: the requests whose bytes arrived
+  // in the same turn (or while the last batch was out) have by then reached the queue and go together.
+  // Waiting for a turn costs microseconds; sending at once would send the first of a burst alone.
+  const schedule = () => {
+    if (scheduled || !queue.length) return;
+    scheduled = true;
+    setImmediate(pump);
   };
 
   return (input) =>
     new Promise<Out>((resolve, reject) => {
       queue.push({ input, resolve, reject });
-      pump();
+      schedule();
     });
 }
 
