@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import type { OpenedDatabase } from "./db/database.ts";
 import { abusePollers } from "./modules/abuse/abuse.jobs.ts";
 import { abuseRoutes } from "./modules/abuse/abuse.routes.ts";
+import { partitionsPoller } from "./modules/archive/archive.jobs.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
 import { channelPollers, channelsRoutes } from "./modules/channels/channels.ts";
 import { chatRoutes } from "./modules/chat/chat.routes.ts";
@@ -145,6 +146,7 @@ export async function buildApp(
   const jobs = new JobRunner(
     [
       housekeeping(ctx.db),
+      partitionsPoller(ctx, (line) => http.log.warn(line)),
       slaEngine(ctx),
       paymentsPoller(ctx),
       executionOverduePoller(ctx),

@@ -27,6 +27,11 @@ export interface Config {
    * (CHAT_CALLBACK_OFFER_SECONDS; the service promise is a person within 30 seconds).
    */
   chatCallbackOfferSeconds: number;
+  /**
+   * Months after a month's end before its tickets may leave the hot tables for the `archive` schema
+   * (ARCHIVE_AFTER_MONTHS, default 24: the longest retention of the packs).
+   */
+  archiveAfterMonths: number;
   payments: PaymentConfig;
   notifications: NotificationConfig;
   /** The order system's signed webhook (ORDER_SYSTEM_WEBHOOK_*): batch and merchant suspensions; unset, they are logged. */
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     shutdownTimeoutSeconds: intSetting(env, "SHUTDOWN_TIMEOUT_SECONDS", 30),
     chatCallbackOfferSeconds: intSetting(env, "CHAT_CALLBACK_OFFER_SECONDS", 30),
+    archiveAfterMonths: intSetting(env, "ARCHIVE_AFTER_MONTHS", 24),
     payments: paymentConfig(env),
     notifications: notificationConfig(env),
     orderSystem: orderSystemConfig(env),

@@ -3,6 +3,8 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openAndMigrate, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { archiveCommand } from "./modules/archive/archive.cli.ts";
+import { preparePartitions } from "./modules/archive/archive.commands.ts";
 import { startInboundMail } from "./modules/channels/email/email.listener.ts";
 import { loadDemo } from "./modules/demo/demo.ts";
 import { runClassify } from "./modules/nlp/classify.cli.ts";
@@ -14,7 +16,7 @@ import { loadPacks, PackError } from "./policy-packs/load.ts";
 
 /**
  * One binary, several subcommands: serve (default; `--workers N` for N processes on one PostgreSQL),
- * migrate, seed-demo, classify, reports-check, privacy-retention [--dry-run].
+ * migrate, seed-demo, classify, reports-check, privacy-retention [--dry-run], archive --month YYYY-MM.
  */
 async function main(command: string): Promise<void> {
   const config = loadConfig();
@@ -33,6 +35,12 @@ async function main(command: string): Promise<void> {
   if (command === "privacy-retention") {
     const opened = await openAndMigrate(config);
     const code = await privacyRetentionCommand(config, opened, packs, process.argv.slice(3));
+    await opened.close();
+    process.exit(code);
+  }
+  if (command === "archive") {
+    const opened = await openAndMigrate(config);
+    const code = await archiveCommand(config, opened, packs, process.argv.slice(3));
     await opened.close();
     process.exit(code);
   }
@@ -75,7 +83,7 @@ async function main(command: string): Promise<void> {
   }
   if (command !== "serve")
     throw new ConfigError(
-      `unknown command "${command}" (serve | migrate | seed-demo | classify | reports-check | privacy-retention)`,
+      `unknown command "${command}" (serve | migrate | seed-demo | classify | reports-check | privacy-retention | archive)`,
     );
   if (workers > 1 && !isClusterWorker()) {
     // Migrated (and seeded) once here, so the workers start on an up-to-date database.
@@ -84,6 +92,9 @@ async function main(command: string): Promise<void> {
     return;
   }
   const app = await buildApp(config, database, packs, clock);
+  // This month's event partitions before the first request: a month whose first events land in the default
+  // partition keeps its events there (see src/modules/archive/partitions.store.ts).
+  await preparePartitions(app.ctx);
   // Keep-alive connections busy when the drain starts would otherwise idle on for the keep-alive timeout
   // and hold the close: their last answer tells the client to reconnect, which reaches another process.
   let draining = false;

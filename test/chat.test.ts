@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { timelineText } from "../src/modules/tickets/timeline.ts";
+import { type Frame, Peer } from "./helpers/chat-peer.ts";
 import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /**
@@ -17,54 +17,6 @@ beforeAll(async () => {
   agent1 = await login(server.url, "agent1");
 });
 afterAll(() => server?.close());
-
-type Frame = Record<string, any> & { type: string };
-
-/** A socket that keeps every frame it received, so a test can wait for the one it expects. */
-class Peer {
-  readonly frames: Frame[] = [];
-  private waiters: Array<() => void> = [];
-  closed: { code: number } | null = null;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()));
-      for (const w of this.waiters.splice(0)) w();
-    });
-    ws.on("close", (code) => {
-      this.closed = { code };
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-
-  static open(url: string, headers: Record<string, string> = {}): Promise<Peer> {
-    const ws = new WebSocket(url, { headers });
-    const peer = new Peer(ws);
-    return new Promise((resolve, reject) => {
-      ws.once("open", () => resolve(peer));
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once("error", reject);
-    });
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  /** The first frame from `from` on that matches; frames before it stay readable for later waits. */
-  async next(match: (f: Frame) => boolean, from = 0): Promise<Frame> {
-    for (;;) {
-      const found = this.frames.slice(from).find(match);
-      if (found) return found;
-      if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting`);
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  closeNow(): void {
-    this.ws.close();
-  }
-}
 
 const wsUrl = (path: string) => server.url.replace(/^http/, "ws") + path;
 const customerSocket = () => Peer.open(wsUrl("/api/v1/chat/customer"));

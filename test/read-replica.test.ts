@@ -138,12 +138,43 @@ async function reportedTickets(): Promise<number> {
   return r.body.tickets;
 }
 
+/** What /healthz says of the replica, with the status code (it must stay 200 while the primary is up). */
+async function health() {
+  const r = await client(server.url).get("/healthz");
+  return { code: r.status, ...r.body } as {
+    code: number;
+    status: string;
+    reason?: string;
+    replica?: { reachable: boolean; lagSeconds?: number; replayBacklogBytes?: number; reason?: string };
+  };
+}
+
+/** One sample of /metrics by name, or null when the scrape has none. */
+async function metric(name: string): Promise<number | null> {
+  const text = (await client(server.url).get("/metrics")).body as string;
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(" ").at(-1)) : null;
+}
+
 describe.skipIf(!onPostgres)("reports and search on a read replica", () => {
   it("the replica is a streaming standby of the primary", async () => {
     const [standby] = await query<{ r: boolean }>(replicaUrl, "select pg_is_in_recovery() as r");
     expect(standby?.r).toBe(true);
     const senders = await query<{ state: string }>(primaryUrl, "select state from pg_stat_replication");
     expect(senders.map((s) => s.state)).toEqual(["streaming"]);
+  });
+
+  it("is reported healthy by /healthz and /metrics while it keeps up", async () => {
+    await replicated();
+    const h = await health();
+    expect(h.code).toBe(200);
+    expect(h.status).toBe("ok");
+    expect(h.replica?.reachable).toBe(true);
+    // The background jobs write now and then; a replica keeping up is well under a second behind.
+    expect(h.replica?.lagSeconds).toBeGreaterThanOrEqual(0);
+    expect(h.replica?.lagSeconds).toBeLessThan(5);
+    expect(await metric("aftersale_replica_up")).toBe(1);
+    expect(await metric("aftersale_replica_lag_seconds")).toBeLessThan(5);
   });
 
   it("show requests filed on the primary once they have been replicated", async () => {
@@ -167,6 +198,14 @@ describe.skipIf(!onPostgres)("reports and search on a read replica", () => {
         where business_line = 'food_delivery' and month = '${monthOf(new Date())}'`,
     );
     expect(await reportedTickets()).toBe(before);
+    // Behind by as long as it has not replayed: the request is on the primary and waits in the replica's WAL.
+    await new Promise((r) => setTimeout(r, 1500));
+    const paused = await health();
+    expect(paused.code).toBe(200);
+    expect(paused.status).toBe("ok");
+    expect(paused.replica?.lagSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(paused.replica?.replayBacklogBytes).toBeGreaterThan(0);
+    expect(await metric("aftersale_replica_lag_seconds")).toBeGreaterThanOrEqual(1.5);
     // A staff search reads the replica too; the working queue reads the primary and has the ticket at once.
     expect(await searchFinds(ticketNo)).toBe(false);
     const queue = await client(server.url, supervisor).get("/api/v1/tickets?limit=200");
@@ -176,6 +215,7 @@ describe.skipIf(!onPostgres)("reports and search on a read replica", () => {
     expect(await reportedTickets()).toBe(before + 1);
     expect(await searchFinds(ticketNo)).toBe(true);
     expect(primaryRollup?.n).toBeGreaterThanOrEqual(before + 1);
+    expect((await health()).replica?.lagSeconds).toBeLessThan(1.5);
   });
 
   it("fall back to the primary when the replica is down", async () => {
@@ -187,5 +227,14 @@ describe.skipIf(!onPostgres)("reports and search on a read replica", () => {
     // Intake and the staff's own reads never needed the replica.
     const queue = await client(server.url, supervisor).get("/api/v1/tickets?limit=1");
     expect(queue.status).toBe(200);
+    // The product works, so the health check stays 200 for the load balancer, and says what is missing.
+    const h = await health();
+    expect(h.code).toBe(200);
+    expect(h.status).toBe("degraded");
+    expect(h.reason).toMatch(/read replica unreachable .*reports and search read the primary/);
+    expect(h.replica?.reachable).toBe(false);
+    expect(h.replica?.lagSeconds).toBeUndefined();
+    expect(await metric("aftersale_replica_up")).toBe(0);
+    expect(await metric("aftersale_replica_lag_seconds")).toBeNull();
   });
 });

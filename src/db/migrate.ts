@@ -18,6 +18,8 @@ import * as m0016 from "./migrations/0016_abuse.ts";
 import * as m0017 from "./migrations/0017_privacy.ts";
 import * as m0018 from "./migrations/0018_report_analytics.ts";
 import * as m0019 from "./migrations/0019_merchant_requests.ts";
+import * as m0020 from "./migrations/0020_partitions.ts";
+import * as m0022 from "./migrations/0022_chat_locale.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +41,8 @@ const migrations: Record<string, Migration> = {
   "0017_privacy": m0017,
   "0018_report_analytics": m0018,
   "0019_merchant_requests": m0019,
+  "0020_partitions": m0020,
+  "0022_chat_locale": m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -37,5 +37,65 @@ export function openReportsReader(replicaUrl: string, primary: pg.Pool): Kysely<
     // The primary's pool belongs to the primary's Kysely, which ends it.
     end: () => replica.end(),
   };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const reader = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  probes.set(reader, () => probeReplica(replica));
+  return reader;
+}
+
+/** What an operator needs of the replica: whether reports reach it, and how far behind the primary it is. */
+export type ReplicaState =
+  | {
+      reachable: true;
+      /** Seconds the replica's data is behind: 0 when it has replayed all it received. */
+      lagSeconds: number;
+      /** WAL received but not yet replayed. */
+      replayBacklogBytes: number;
+    }
+  | { reachable: false; reason: string };
+
+const probes = new WeakMap<object, () => Promise<ReplicaState>>();
+
+export const readsReplica = (reports: Kysely<Database> | undefined): boolean =>
+  Boolean(reports && probes.has(reports));
+
+/** The replica behind a reports reader; null when reports read the primary itself (no replica set). */
+export function replicaState(reports: Kysely<Database> | undefined): Promise<ReplicaState> | null {
+  const probe = reports && probes.get(reports);
+  return probe ? probe() : null;
+}
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * Asks the replica itself, never through the fallback. The time since the last replayed transaction
+ * grows while the primary is idle, so a replica that has replayed everything it received counts as 0
+ * seconds behind; one that lags shows how old its newest replayed transaction is.
+ */
+async function probeReplica(replica: pg.Pool): Promise<ReplicaState> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      replica.query<{ recovering: boolean; lag: number | null; backlog: string | null }>(`
+        select pg_is_in_recovery() as recovering,
+          case when not pg_is_in_recovery() or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+               else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8 end as lag,
+          pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text as backlog`),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
+          PROBE_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    const row = result.rows[0]!;
+    return {
+      reachable: true,
+      lagSeconds: Math.max(0, Math.round((row.lag ?? 0) * 1000) / 1000),
+      replayBacklogBytes: Math.max(0, Number(row.backlog ?? 0)),
+    };
+  } catch (error) {
+    return { reachable: false, reason: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -2,13 +2,23 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
 import type { Db } from "../db/database.ts";
-import type { LiveBus, LiveRelay, TicketChanged } from "./live.ts";
+import {
+  type LiveBus,
+  type LiveChannel,
+  type LiveRelay,
+  MAX_CHANNEL_MESSAGE_BYTES,
+  type TicketChanged,
+} from "./live.ts";
 
 /**
  * The live bus across processes on one PostgreSQL: changes go out with NOTIFY and come in on a
  * dedicated LISTEN connection, which reconnects by itself when the database goes away. Live updates are
  * hints for screens to re-read, so a change published while the connection is down is not replayed;
  * the console re-reads its queue whenever its stream reconnects.
+ *
+ * Other modules add channels of their own on the same connection (live chat's frames). Everything this
+ * process sends leaves one NOTIFY at a time, each after the previous one committed, so another process
+ * receives a channel's messages in the order they were sent: a chat's lines arrive in order.
  */
 export const LIVE_CHANNEL = "aftersale_ticket_changed";
 
@@ -17,15 +27,18 @@ const MAX_PAYLOAD = 7000;
 const MAX_RETRY_MS = 10_000;
 
 interface Envelope {
-  /** The sending process: it delivered its own changes already. */
+  /** The sending process: it delivered its own messages already. */
   from: string;
-  changes: TicketChanged[];
+  /** Named for the ticket channel, the first; on any channel, its messages in order. */
+  changes: unknown[];
 }
 
 export class PgLiveRelay implements LiveRelay {
   private readonly origin = randomUUID();
-  private pending: TicketChanged[] = [];
+  private readonly receivers = new Map<string, (message: unknown) => void>();
+  private readonly pending = new Map<string, unknown[]>();
   private flushScheduled = false;
+  private sending = false;
   private listener: pg.Client | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -33,9 +46,11 @@ export class PgLiveRelay implements LiveRelay {
   constructor(
     private readonly connectionString: string,
     private readonly db: Db,
-    private readonly bus: LiveBus,
+    bus: LiveBus,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.receivers.set(LIVE_CHANNEL, (change) => bus.deliver(change as TicketChanged));
+  }
 
   /** Resolves once listening, or after the first failed attempt (later attempts go on in the background). */
   async start(): Promise<void> {
@@ -43,19 +58,26 @@ export class PgLiveRelay implements LiveRelay {
   }
 
   send(change: TicketChanged): void {
-    this.pending.push(change);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Changes of one turn of the event loop (a burst of intakes) travel as one NOTIFY.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      for (const payload of envelopes(this.origin, batch))
-        sql`select pg_notify(${LIVE_CHANNEL}, ${payload})`
-          .execute(this.db)
-          .catch((error: Error) => this.warn(`live: could not tell other processes (${error.message})`));
-    });
+    this.enqueue(LIVE_CHANNEL, change);
+  }
+
+  channel(name: string, receive: (message: unknown) => void): LiveChannel {
+    if (!/^[a-z_]{1,60}$/.test(name) || this.receivers.has(name))
+      throw new Error(`live channel name "${name}" is invalid or taken`);
+    this.receivers.set(name, receive);
+    const client = this.listener;
+    if (client)
+      client.query(`listen ${name}`).catch((error: Error) => {
+        this.warn(`live: cannot LISTEN on ${name} (${error.message}); reconnecting`);
+        client.end().catch(() => {});
+      });
+    return {
+      send: (message) => {
+        if (Buffer.byteLength(JSON.stringify(message)) > MAX_CHANNEL_MESSAGE_BYTES)
+          return this.warn(`live: a message on ${name} is too long for NOTIFY; not sent`);
+        this.enqueue(name, message);
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -64,6 +86,37 @@ export class PgLiveRelay implements LiveRelay {
     const client = this.listener;
     this.listener = null;
     await client?.end().catch(() => {});
+  }
+
+  private enqueue(channel: string, message: unknown): void {
+    const queue = this.pending.get(channel);
+    if (queue) queue.push(message);
+    else this.pending.set(channel, [message]);
+    if (this.flushScheduled || this.sending) return;
+    this.flushScheduled = true;
+    // Messages of one turn of the event loop (a burst of intakes) travel as one NOTIFY.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.drain();
+    });
+  }
+
+  /** One NOTIFY at a time: what piles up meanwhile goes out as the next batch, still in order. */
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.pending.size) {
+        const batches = [...this.pending];
+        this.pending.clear();
+        for (const [channel, messages] of batches)
+          for (const payload of envelopes(this.origin, messages))
+            await sql`select pg_notify(${channel}, ${payload})`
+              .execute(this.db)
+              .catch((error: Error) => this.warn(`live: could not tell other processes (${error.message})`));
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   private async connect(retryMs: number): Promise<void> {
@@ -79,14 +132,15 @@ export class PgLiveRelay implements LiveRelay {
     client.on("error", lost);
     client.on("end", () => lost());
     client.on("notification", (message) => {
-      if (message.channel !== LIVE_CHANNEL || !message.payload) return;
+      const receive = this.receivers.get(message.channel);
+      if (!receive || !message.payload) return;
       const envelope = parse(message.payload);
       if (!envelope || envelope.from === this.origin) return;
-      for (const change of envelope.changes) this.bus.deliver(change);
+      for (const item of envelope.changes) receive(item);
     });
     try {
       await client.connect();
-      await client.query(`listen ${LIVE_CHANNEL}`);
+      await client.query([...this.receivers.keys()].map((name) => `listen ${name};`).join(" "));
       if (this.closed) {
         await client.end().catch(() => {});
         return;
@@ -109,18 +163,18 @@ export class PgLiveRelay implements LiveRelay {
   }
 }
 
-function envelopes(from: string, changes: TicketChanged[]): string[] {
+function envelopes(from: string, messages: unknown[]): string[] {
   const out: string[] = [];
-  let batch: TicketChanged[] = [];
+  let batch: unknown[] = [];
   let size = 0;
-  for (const change of changes) {
-    const length = JSON.stringify(change).length + 1;
+  for (const message of messages) {
+    const length = Buffer.byteLength(JSON.stringify(message)) + 1;
     if (batch.length && size + length > MAX_PAYLOAD) {
       out.push(JSON.stringify({ from, changes: batch } satisfies Envelope));
       batch = [];
       size = 0;
     }
-    batch.push(change);
+    batch.push(message);
     size += length;
   }
   if (batch.length) out.push(JSON.stringify({ from, changes: batch } satisfies Envelope));

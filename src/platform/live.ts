@@ -19,8 +19,21 @@ export interface TicketChanged {
 /** Carries this process's changes to the other processes. */
 export interface LiveRelay {
   send(change: TicketChanged): void;
+  /** A side channel of its own name on the same connection, for another module's messages (live chat). */
+  channel(name: string, receive: (message: unknown) => void): LiveChannel;
   close(): Promise<void>;
 }
+
+/**
+ * Messages to the other processes, in the order sent; each is a JSON value of at most
+ * `MAX_CHANNEL_MESSAGE_BYTES` once serialised: a NOTIFY carries 8000 bytes, so a sender with more to say
+ * sends ids and lets the receiver read the rest from the database.
+ */
+export interface LiveChannel {
+  send(message: unknown): void;
+}
+
+export const MAX_CHANNEL_MESSAGE_BYTES = 6000;
 
 export class LiveBus {
   private readonly emitter = new EventEmitter();
@@ -43,6 +56,11 @@ export class LiveBus {
   subscribe(listener: (change: TicketChanged) => void): () => void {
     this.emitter.on("ticket", listener);
     return () => this.emitter.off("ticket", listener);
+  }
+
+  /** Null with one process (PGlite, or no relay): every listener is in this process already. */
+  channel(name: string, receive: (message: unknown) => void): LiveChannel | null {
+    return this.relay?.channel(name, receive) ?? null;
   }
 
   relayThrough(relay: LiveRelay): void {

@@ -13,24 +13,38 @@ export async function startServerWithOwnDatabase(
   label: string,
   env: Record<string, string> = {},
 ): Promise<TestServer> {
+  const own = await createOwnDatabase(label);
+  if (!own) return startServer(env);
+  const server = await startServer({ ...env, DATABASE_URL: own.url });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      await own.drop();
+    },
+  };
+}
+
+/**
+ * A migrated database with the demo data, of its own on the run's PostgreSQL (TEST_DATABASE_URL), for
+ * processes a test starts itself; null on PGlite.
+ */
+export async function createOwnDatabase(
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> } | null> {
   const shared = process.env.TEST_DATABASE_URL;
-  if (!shared) return startServer(env);
+  if (!shared) return null;
   const url = new URL(shared);
   const name = `${url.pathname.slice(1) || "test"}_${label}_${process.pid}`;
   await adminQuery(shared, `drop database if exists ${name} with (force)`);
   await adminQuery(shared, `create database ${name}`);
   url.pathname = `/${name}`;
-  const own = url.toString();
-  const opened = await openAndMigrate({ databaseUrl: own, dataDir: "" });
+  const opened = await openAndMigrate({ databaseUrl: url.toString(), dataDir: "" });
   await loadDemo(opened.db, new Date(), 60);
   await opened.close();
-  const server = await startServer({ ...env, DATABASE_URL: own });
   return {
-    ...server,
-    async close() {
-      await server.close();
-      await adminQuery(shared, `drop database if exists ${name} with (force)`);
-    },
+    url: url.toString(),
+    drop: () => adminQuery(shared, `drop database if exists ${name} with (force)`),
   };
 }
 

@@ -119,6 +119,7 @@ export async function createOrder(
     riderId: string | null;
     region: string;
     paidFen: number;
+    paidAt: string;
   }> = {},
 ) {
   const customer = freshCustomer();

@@ -50,20 +50,21 @@ export function agentChat(
       throw chatError("CHAT_NOT_WAITING", "该会话已被接入或已结束", "That chat was taken or has ended");
     const ms = handoverMs(chat.handover_requested_at, chat.accepted_at);
     if (ms !== null) handoverSeconds.observe(ms / 1000);
-    const side = hub.customer(chat.id);
-    const joined = WORDS.joined(me.name)[side?.locale ?? "zh-CN"];
+    // The customer may be on another process: the chat row, not this process's sockets, knows their language.
+    const joined = WORDS.joined(me.name)[chat.customer_locale];
     await appendMessage(ctx.db, chat.id, { sender: "system", author: me.name, body: joined }, now);
-    if (side) {
-      side.state = "active";
-      side.agentId = me.id;
-    }
-    hub.toCustomer(chat.id, { type: "agent_joined", agent: me.name, text: joined });
+    hub.toCustomer(
+      chat.id,
+      { type: "agent_joined", agent: me.name, text: joined },
+      { state: "active", agentId: me.id },
+    );
     hub.toAllAgents({ type: "taken", chatId: chat.id, by: me.name });
     peer.send({
       type: "accepted",
       chat: {
         ...chatSummary(chat, { maskPhone: false }),
-        customerOnline: Boolean(side),
+        // A waiting chat is closed when its customer's socket closes, so one still waiting had it open.
+        customerOnline: Boolean(hub.customer(chat.id)) || hub.sharedAcrossProcesses,
         transcript: (await transcriptOf(ctx.db, chat.id)).map(lineOut),
       },
     });
@@ -90,12 +91,10 @@ export function agentChat(
   const end = async (frame: Frame) => {
     const chat = await ownActiveChat(frame);
     const now = ctx.clock.now();
-    const side = hub.customer(chat.id);
-    const ended = WORDS.ended[side?.locale ?? "zh-CN"];
+    const ended = WORDS.ended[chat.customer_locale];
     await appendMessage(ctx.db, chat.id, { sender: "system", author: me.name, body: ended }, now);
     await closeChat(ctx.db, chat.id, now);
-    if (side) side.state = "closed";
-    hub.toCustomer(chat.id, { type: "closed", text: ended });
+    hub.toCustomer(chat.id, { type: "closed", text: ended }, { state: "closed" });
     peer.send({ type: "closed", chatId: chat.id });
   };
 

@@ -8,7 +8,7 @@ import { findTicket } from "../tickets/tickets.store.ts";
 import type { Principal } from "../users/roles.ts";
 import { type TranscriptLine, ticketDescription, transcriptText } from "./chat.domain.ts";
 import type { ChatHub } from "./chat.hub.ts";
-import { findChat, linkTicket, transcriptOf, withdrawWaiting } from "./chat.store.ts";
+import { type ChatRow, findChat, linkTicket, transcriptOf, withdrawWaiting } from "./chat.store.ts";
 
 /**
  * A chat becomes a ticket (channel `web`: the widget is part of the H5 web pages, the same place as the
@@ -62,7 +62,7 @@ export async function ticketFromChat(
       data: { ...transcriptData(chatId, lines), attachedBy: p.name },
     });
     await linkTicket(ctx.db, chatId, t.ticket_no);
-    notifyCustomer(hub, chatId, t.ticket_no, false);
+    notifyCustomer(hub, chat, t.ticket_no, false);
     return { ticketNo: t.ticket_no, created: false };
   }
   const orderNo = ask.orderNo ?? chat.order_no;
@@ -89,18 +89,18 @@ export async function ticketFromChat(
   );
   if (!registered.ok) throw validationError(registered.details);
   await linkTicket(ctx.db, chatId, registered.ticketNo);
-  notifyCustomer(hub, chatId, registered.ticketNo, true);
+  notifyCustomer(hub, chat, registered.ticketNo, true);
   return { ticketNo: registered.ticketNo, created: !registered.replayed };
 }
 
-function notifyCustomer(hub: ChatHub, chatId: string, ticketNo: string, created: boolean) {
+function notifyCustomer(hub: ChatHub, chat: ChatRow, ticketNo: string, created: boolean) {
   const words = created
     ? text(
         `已为您登记售后服务单 ${ticketNo}，可凭服务单号和手机号查询进度`,
         `Your request is registered as ${ticketNo}; check its progress with the number and your phone`,
       )
     : text(`本次对话已附到您的服务单 ${ticketNo}`, `This chat was added to your request ${ticketNo}`);
-  hub.toCustomer(chatId, { type: "ticket", ticketNo, text: words[hub.customer(chatId)?.locale ?? "zh-CN"] });
+  hub.toCustomer(chat.id, { type: "ticket", ticketNo, text: words[chat.customer_locale] });
 }
 
 /** The chat bot registers the callback ticket: no person has taken the chat, so none is its author. */

@@ -13,6 +13,7 @@ import { chatError, type Frame, lineOf, serveFrames, str, unknownFrame } from ".
 import {
   appendMessage,
   closeChat,
+  findChat,
   openChat,
   placeInLine,
   queueForAgent,
@@ -89,7 +90,7 @@ export function customerChat(
       );
     const id = `C${randomId(9)}`;
     const businessLine = order?.businessLine ?? null;
-    await openChat(ctx.db, { id, phone, orderNo, businessLine }, ctx.clock.now());
+    await openChat(ctx.db, { id, phone, orderNo, businessLine, locale }, ctx.clock.now());
     const side: CustomerSide = {
       peer,
       locale,
@@ -136,6 +137,20 @@ export function customerChat(
     });
   };
 
+  /**
+   * An agent on another process may have accepted the chat a moment ago, its word still on the way: the
+   * chat row says so already. The line just stored then goes to the agent too (their workspace may also
+   * have it in the transcript it was sent; lines carry their id).
+   */
+  const heardOfAcceptance = async (side: CustomerSide) => {
+    if (!hub.sharedAcrossProcesses) return;
+    const row = await findChat(ctx.db, chat!.id);
+    if (row?.state === "active" && row.agent_id && side.state === "waiting") {
+      side.state = "active";
+      side.agentId = row.agent_id;
+    }
+  };
+
   const callback = async () => {
     const c = chat!;
     const made = await callbackTicket(ctx, hub, c.id, locale);
@@ -158,6 +173,7 @@ export function customerChat(
       ctx.clock.now(),
     );
     peer.send({ type: "ack", messageId, ...(typeof frame.id === "string" ? { id: frame.id } : {}) });
+    if (c.side.state === "waiting") await heardOfAcceptance(c.side);
     if (c.side.state === "active" && c.side.agentId)
       hub.toAgent(c.side.agentId, { type: "message", chatId: c.id, from: "customer", text: line, messageId });
     if (c.side.state === "waiting" && CALLBACK_WORDS.some((w) => line.toLowerCase().includes(w)))

@@ -13,6 +13,7 @@ import { ticketFromChat } from "./chat.commands.ts";
 import { customerChat, lineOut } from "./chat.customer.ts";
 import type { ChatState } from "./chat.domain.ts";
 import { ChatHub } from "./chat.hub.ts";
+import { shareChatHub } from "./chat.relay.ts";
 import { findChat, listChats, transcriptOf } from "./chat.store.ts";
 import { ChatSummary, chatSummary } from "./chat.view.ts";
 
@@ -57,6 +58,9 @@ async function agentFromToken(ctx: AppContext, request: FastifyRequest) {
 
 export function chatRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
   const hub = new ChatHub();
+  // Several processes on one PostgreSQL: a customer and an agent connected to different ones still talk.
+  const stopSharing = shareChatHub(hub, ctx, app.log);
+  if (stopSharing) app.addHook("onClose", async () => stopSharing());
   const handoverSeconds = new Histogram({
     name: "aftersale_chat_handover_seconds",
     help: "Live chat: from the customer's request for a person to an agent accepting (promise: 30 s)",

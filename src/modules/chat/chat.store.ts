@@ -7,10 +7,11 @@ import {
   sql,
 } from "kysely";
 import type { Db } from "../../db/database.ts";
+import type { Locale } from "../../platform/errors.ts";
 import type { ChatState, TranscriptLine } from "./chat.domain.ts";
 
 /**
- * The chat module's own tables (migration 0015). Other modules reach them through these functions only,
+ * The chat module's own tables (migrations 0015 and 0022). Other modules reach them through these functions only,
  * so their row types live here rather than in the shared schema.
  */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -20,6 +21,8 @@ interface ChatsTable {
   customer_phone: string;
   order_no: string | null;
   business_line: string | null;
+  /** The language the customer is spoken to in: whichever process an agent is on words lines in it. */
+  customer_locale: Locale;
   state: ChatState;
   unsure_turns: Generated<number>;
   handover_requested_at: Timestamp | null;
@@ -55,7 +58,7 @@ const chatDb = (db: Kysely<unknown> | Db) => db as unknown as Kysely<ChatTables>
 
 export async function openChat(
   db: Db,
-  chat: { id: string; phone: string; orderNo: string | null; businessLine: string | null },
+  chat: { id: string; phone: string; orderNo: string | null; businessLine: string | null; locale: Locale },
   now: Date,
 ): Promise<void> {
   await chatDb(db)
@@ -65,6 +68,7 @@ export async function openChat(
       customer_phone: chat.phone,
       order_no: chat.orderNo,
       business_line: chat.businessLine,
+      customer_locale: chat.locale,
       state: "bot",
       created_at: now,
     })
@@ -175,6 +179,16 @@ export async function transcriptOf(db: Db, chatId: string): Promise<ChatMessageR
     .where("chat_id", "=", chatId)
     .orderBy("id")
     .execute();
+}
+
+/** One stored line's text, for a process told of it without the text (too long to travel). */
+export async function messageBody(db: Db, messageId: string): Promise<string> {
+  const row = await chatDb(db)
+    .selectFrom("chat_messages")
+    .select("body")
+    .where("id", "=", messageId)
+    .executeTakeFirstOrThrow();
+  return row.body;
 }
 
 /** 1 for the first in line. */

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { Gauge, type Registry } from "prom-client";
+import { type ReplicaState, readsReplica, replicaState } from "../../db/replica.ts";
 import type { AppContext } from "../../platform/context.ts";
 
 /**
@@ -13,6 +14,7 @@ import type { AppContext } from "../../platform/context.ts";
  */
 export function registerOperationsMetrics(registry: Registry, ctx: AppContext): void {
   const { db } = ctx;
+  registerReplicaMetrics(registry, ctx);
   new Gauge({
     name: "aftersale_open_tickets_by_status",
     help: "Open tickets (not resolved, closed or not applicable) by status and queue",
@@ -76,6 +78,41 @@ export function registerOperationsMetrics(registry: Registry, ctx: AppContext): 
           from outbox_cursors c`.execute(db);
         for (const row of outbox.rows) this.set({ job: `outbox:${row.consumer}` }, lagOf(row.oldest));
       });
+    },
+  });
+}
+
+/**
+ * The read replica's state when REPORTS_DATABASE_URL is set: whether it answers, and how many seconds
+ * its data is behind the primary (absent while it cannot be reached; reports then read the primary).
+ */
+function registerReplicaMetrics(registry: Registry, ctx: AppContext): void {
+  if (!readsReplica(ctx.reportsDb)) return;
+  // Both gauges of one scrape share a probe (they are collected within milliseconds); the next scrape,
+  // even soon after, asks again, so a replica that just went away never reads as up.
+  let last: { at: number; state: Promise<ReplicaState | null> } | null = null;
+  const probe = () => {
+    if (!last || Date.now() - last.at > 100) last = { at: Date.now(), state: replicaState(ctx.reportsDb)! };
+    return last.state;
+  };
+  new Gauge({
+    name: "aftersale_replica_up",
+    help: "1 when the read replica for reports and search answers, 0 when reports fall back to the primary",
+    registers: [registry],
+    async collect() {
+      this.set((await probe())?.reachable ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "aftersale_replica_lag_seconds",
+    help: "How far the read replica's data is behind the primary, in seconds (0 once it replayed all it received); no sample while it cannot be reached",
+    // Labelled so that a reset leaves no sample: an unknown lag is not a lag of 0.
+    labelNames: ["replica"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const state = await probe();
+      if (state?.reachable) this.set({ replica: "reports" }, state.lagSeconds);
     },
   });
 }

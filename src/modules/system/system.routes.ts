@@ -2,11 +2,19 @@ import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { Type as T } from "typebox";
 import { ping } from "../../db/database.ts";
+import { replicaState } from "../../db/replica.ts";
 import type { SystemClock } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import type { Metrics } from "../../platform/metrics.ts";
 import { countRunningClocks } from "../sla/sla.store.ts";
 import { outboxBehind, snapshotXmax } from "../tickets/outbox.store.ts";
+
+const ReplicaHealth = T.Object({
+  reachable: T.Boolean(),
+  lagSeconds: T.Optional(T.Number({ description: "how far the replica's data is behind the primary" })),
+  replayBacklogBytes: T.Optional(T.Number({ description: "WAL received but not yet replayed" })),
+  reason: T.Optional(T.String()),
+});
 
 /** Health, metrics, the OpenAPI document, and the test clock when (and only when) it is switched on. */
 export function systemRoutes(
@@ -20,14 +28,24 @@ export function systemRoutes(
     {
       schema: {
         tags: ["system"],
-        summary: "Liveness and database reachability",
+        summary:
+          "Liveness and database reachability; with a read replica (REPORTS_DATABASE_URL) its state and lag. " +
+          'A replica that cannot be reached makes the status "degraded" with the reason, still 200: reports ' +
+          "and search then read the primary.",
         response: {
-          200: T.Object({ status: T.String(), database: T.String() }),
+          200: T.Object({
+            status: T.String({ description: "ok | degraded" }),
+            database: T.String(),
+            reason: T.Optional(T.String()),
+            replica: T.Optional(ReplicaHealth),
+          }),
           503: T.Object({ status: T.String(), database: T.String(), reason: T.String() }),
         },
       },
     },
     async (_request, reply) => {
+      // Both at once: a replica that does not answer must not add its timeout to the primary's.
+      const replica = replicaState(ctx.reportsDb);
       try {
         await Promise.race([
           ping(ctx.db),
@@ -35,7 +53,6 @@ export function systemRoutes(
             setTimeout(() => reject(new Error("database did not answer within 2 s")), 2000).unref(),
           ),
         ]);
-        return { status: "ok", database: ctx.dbKind };
       } catch (error) {
         reply.status(503).header("retry-after", "5");
         return {
@@ -44,6 +61,15 @@ export function systemRoutes(
           reason: `database unreachable: ${(error as Error).message}`,
         };
       }
+      if (!replica) return { status: "ok", database: ctx.dbKind };
+      const state = await replica;
+      if (state.reachable) return { status: "ok", database: ctx.dbKind, replica: state };
+      return {
+        status: "degraded",
+        database: ctx.dbKind,
+        reason: `read replica unreachable (${state.reason}); reports and search read the primary`,
+        replica: state,
+      };
     },
   );
 

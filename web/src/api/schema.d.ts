@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /** Liveness and database reachability; with a read replica (REPORTS_DATABASE_URL) its state and lag. A replica that cannot be reached makes the status "degraded" with the reason, still 200: reports and search then read the primary. */
         get: {
             parameters: {
                 query?: never;
@@ -24,8 +24,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description ok | degraded */
                             status: string;
                             database: string;
+                            reason?: string;
+                            replica?: {
+                                reachable: boolean;
+                                /** @description how far the replica's data is behind the primary */
+                                lagSeconds?: number;
+                                /** @description WAL received but not yet replayed */
+                                replayBacklogBytes?: number;
+                                reason?: string;
+                            };
                         };
                     };
                 };

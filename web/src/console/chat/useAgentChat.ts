@@ -69,7 +69,12 @@ export function useAgentChat(token: string | undefined, onProblem: (message: str
           text: String(f.text),
           at: new Date().toISOString(),
         };
-        patch(f.chatId, (c) => ({ ...c, transcript: [...c.transcript, line] }));
+        // A line said as the chat was accepted on another server may come both in the transcript and live.
+        patch(f.chatId, (c) =>
+          c.transcript.some((l) => l.messageId === line.messageId)
+            ? c
+            : { ...c, transcript: [...c.transcript, line] },
+        );
       } else if (f.type === "customer_left" && typeof f.chatId === "string") {
         patch(f.chatId, (c) => ({ ...c, customerLeft: true }));
       } else if (f.type === "closed" && typeof f.chatId === "string") {
