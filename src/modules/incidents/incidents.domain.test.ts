@@ -11,6 +11,7 @@ import {
   keyMatches,
   publicNoticeDraft,
   reachesThreshold,
+  thresholdWindow,
   windowKeysOf,
 } from "./incidents.domain.ts";
 
@@ -126,5 +127,21 @@ describe("public notice", () => {
     expect(draft["zh-CN"]).toContain("4 位顾客");
     expect(draft["zh-CN"]).toContain("48 小时内");
     expect(draft.en).toContain("within 48 hours");
+  });
+});
+
+describe("the window a complaint completes", () => {
+  it("is the window ending at the new complaint when it is the newest", () => {
+    expect(thresholdWindow([at(0), at(6), at(11)], at(11), rule)).toEqual({ from: at(-13), to: at(11) });
+    expect(thresholdWindow([at(0), at(12.5), at(25)], at(25), rule)).toBeNull();
+  });
+
+  it("is found when a complaint counted late lies between two counted before it", () => {
+    // Two registered at once may commit in either order: 11 h was counted before 6 h.
+    expect(thresholdWindow([at(0), at(11), at(6)], at(6), rule)).toEqual({ from: at(-13), to: at(11) });
+  });
+
+  it("needs all of them within the window length, not merely each within a day of the new one", () => {
+    expect(thresholdWindow([at(-20), at(0), at(20)], at(0), rule)).toBeNull();
   });
 });

@@ -96,6 +96,28 @@ export function reachesThreshold(
   return instants.filter((t) => t.getTime() > from && t.getTime() <= at.getTime()).length >= rule.count;
 }
 
+/**
+ * The window of `windowHours` holding `at` in which `count` of these instants fall (the new complaint's
+ * among them), or null. Windows ending at or after `at` are tried earliest first: complaints are not
+ * always counted in the order they were made (two registered at once commit in either order), so one
+ * counted late can complete a window whose newest complaint was counted before it.
+ */
+export function thresholdWindow(
+  instants: readonly Date[],
+  at: Date,
+  rule: { count: number; windowHours: number },
+): { from: Date; to: Date } | null {
+  const times = instants.map((t) => t.getTime()).sort((a, b) => a - b);
+  const span = rule.windowHours * 3_600_000;
+  for (const end of times) {
+    if (end < at.getTime()) continue;
+    if (end - span >= at.getTime()) break;
+    const inside = times.filter((t) => t > end - span && t <= end).length;
+    if (inside >= rule.count) return { from: new Date(end - span), to: new Date(end) };
+  }
+  return null;
+}
+
 /** An open incident's key matches a complaint when every field it names is the complaint's. */
 export function keyMatches(key: IncidentKey, c: Complaint): boolean {
   if (key.region !== undefined && key.region !== c.region) return false;

@@ -3,7 +3,7 @@ import { type Poller, serialPoller } from "../../platform/jobs.ts";
 import { errorText, PermanentFailure } from "../notifications/channels/channel.ts";
 import { postSigned } from "../notifications/channels/signed-http.ts";
 import { escalationUpdate, eventsInsert } from "../tickets/tickets.store.ts";
-import { DETECTOR_BATCH, detectBatch, SYSTEM } from "./detector.ts";
+import { DETECTOR_BATCH, detectOnce, SYSTEM } from "./detector.ts";
 import {
   addIncidentEvent,
   claimDueCalls,
@@ -18,6 +18,20 @@ import {
  * The incidents module's pollers: the batch detector (an outbox consumer, see detector.ts), the sender
  * of signed calls to the order system, and the watch over emergencies' 24-hour progress promise.
  */
+
+/**
+ * The detector's poll is only the fallback: it is woken as soon as a new ticket commits, here or in
+ * another process (the live bus crosses processes on PostgreSQL). A lost wake-up (a NOTIFY sent while
+ * the LISTEN connection was down) costs at most this long.
+ */
+export const DETECT_FALLBACK_SECONDS = 1;
+/**
+ * New events a running transaction still holds back (see outbox.store.ts) are looked for again this
+ * soon, doubling up to the fallback poll, so the last complaint of a burst does not wait for the poll.
+ */
+const HELD_RETRY_MS = 20;
+/** How long a wake-up waits for more tickets to join its run (see `coalesced`). */
+const DETECT_GATHER_MS = 100;
 
 const CALL_BATCH = 20;
 /** Longer than any call may take: a call claimed by a process that died is tried again after it. */
@@ -141,10 +155,84 @@ export async function escalateOverdueProgress(ctx: AppContext, now: Date, limit 
   });
 }
 
+/**
+ * Runs `work` soon after it is woken, never twice at the same time: wake-ups that arrive while a run waits
+ * or runs make exactly one more run after it. Each run starts `gatherMs` after the wake-up that asked for
+ * it, so a steady stream of tickets costs at most one run per `gatherMs` — each reading every event
+ * committed since the previous one — and never one run per ticket, while detection stays well within its
+ * one second.
+ */
+export function coalesced(work: () => Promise<void>, gatherMs: number): () => void {
+  let busy = false;
+  let again = false;
+  const run = async () => {
+    try {
+      do {
+        again = false;
+        await new Promise((resolve) => setTimeout(resolve, gatherMs).unref());
+        await work();
+      } while (again);
+    } finally {
+      busy = false;
+    }
+  };
+  return () => {
+    if (busy) again = true;
+    else {
+      busy = true;
+      void run();
+    }
+  };
+}
+
+/**
+ * The detector as a poller (the fallback, and what the test clock's `runAll` drives) that also runs
+ * whenever a ticket is received. Both go through the same serial poller, so this process never has two
+ * detector transactions at once; other processes wait on the cursor row's lock.
+ */
+function detectorPoller(ctx: AppContext, log: (line: string) => void): Poller {
+  let held = false;
+  const poller = serialPoller(
+    "incidents.detect",
+    DETECT_FALLBACK_SECONDS,
+    async (now) => {
+      const r = await detectOnce(ctx, now);
+      held = r.held;
+      return r.read;
+    },
+    DETECTOR_BATCH,
+  );
+  let retryMs = HELD_RETRY_MS;
+  let retry: NodeJS.Timeout | null = null;
+  const wake: () => void = coalesced(async () => {
+    try {
+      await poller.poll(ctx.clock.now());
+    } catch (error) {
+      log(`incidents: detector run failed (${errorText(error)}); the poll will try again`);
+      return;
+    }
+    if (!held) {
+      retryMs = HELD_RETRY_MS;
+      return;
+    }
+    if (retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      wake();
+    }, retryMs);
+    retry.unref();
+    retryMs = Math.min(retryMs * 2, DETECT_FALLBACK_SECONDS * 1000);
+  }, DETECT_GATHER_MS);
+  ctx.live.subscribe((change) => {
+    if (change.type === "received") wake();
+  });
+  return poller;
+}
+
 export function incidentPollers(ctx: AppContext, log: (line: string) => void): Poller[] {
   let prunedAt = 0;
   return [
-    serialPoller("incidents.detect", 1, (now) => detectBatch(ctx, now), DETECTOR_BATCH),
+    detectorPoller(ctx, log),
     serialPoller("incidents.orderSystem", 1, (now) => sendOrderSystemCalls(ctx, log, now), CALL_BATCH),
     serialPoller(
       "incidents.progress",

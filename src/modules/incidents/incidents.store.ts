@@ -49,20 +49,19 @@ export async function complaintsOf(trx: Executor, ticketNos: readonly string[]):
   }));
 }
 
+/** The open batch incidents of these families, oldest first: a new complaint joins the first its key matches. */
 export async function openBatchIncidents(
   trx: Executor,
-  businessLine: string,
-  family: string,
+  families: readonly { businessLine: string; family: string }[],
 ): Promise<IncidentRow[]> {
-  return trx
-    .selectFrom("incidents")
-    .selectAll()
-    .where("status", "=", "open")
-    .where("kind", "=", "batch")
-    .where("business_line", "=", businessLine)
-    .where("family", "=", family)
-    .orderBy("opened_at")
-    .execute();
+  if (!families.length) return [];
+  const r = await sql<IncidentRow>`
+    select i.* from incidents i
+    join jsonb_to_recordset(${JSON.stringify(families)}::jsonb) as f("businessLine" text, family text)
+      on i.business_line = f."businessLine" and i.family = f.family
+    where i.status = 'open' and i.kind = 'batch'
+    order by i.opened_at, i.id`.execute(trx);
+  return r.rows;
 }
 
 export interface Signal {
@@ -74,9 +73,13 @@ export interface Signal {
   at: Date;
 }
 
-export async function insertSignals(trx: Executor, signals: readonly Signal[]): Promise<void> {
-  if (!signals.length) return;
-  await trx
+/**
+ * Counts complaints under their window keys, all of a batch in one statement. Answers the tickets
+ * counted now: a complaint counted before (its signals exist) is not counted twice.
+ */
+export async function insertSignals(trx: Executor, signals: readonly Signal[]): Promise<Set<string>> {
+  if (!signals.length) return new Set();
+  const rows = await trx
     .insertInto("incident_signals")
     .values(
       signals.map((s) => ({
@@ -90,44 +93,44 @@ export async function insertSignals(trx: Executor, signals: readonly Signal[]): 
       })),
     )
     .onConflict((oc) => oc.doNothing())
+    .returning("ticket_no")
     .execute();
+  return new Set(rows.map((r) => r.ticket_no));
+}
+
+/** One window key to read: its complaints not yet part of an incident in (from, to], at most `limit`. */
+export interface WindowRead {
+  businessLine: string;
+  family: string;
+  dimension: Dimension;
+  key: string;
+  from: Date;
+  to: Date;
+  limit: number;
 }
 
 /**
- * The complaints of one window key not yet part of an incident, newest first, in (from, to]. At most
- * `limit`: the caller asks for as many as the threshold, so a busy key costs no more than a quiet one.
+ * The unexplained complaints of several window keys in one statement, each key read through the partial
+ * index of unexplained signals and cut at its `limit`: the caller asks for a few times the threshold
+ * (plus the batch's own complaints), so a busy key costs no more than a quiet one.
  */
-export async function unexplainedInWindow(
+export async function unexplainedInWindows(
   trx: Executor,
-  s: Omit<Signal, "ticketNo" | "at">,
-  from: Date,
-  to: Date,
-  limit: number,
-): Promise<{ ticket_no: string; at: Date }[]> {
-  return trx
-    .selectFrom("incident_signals")
-    .select(["ticket_no", "at"])
-    .where("business_line", "=", s.businessLine)
-    .where("family", "=", s.family)
-    .where("dimension", "=", s.dimension)
-    .where("key", "=", s.key)
-    .where("incident_id", "is", null)
-    .where("at", ">", from)
-    .where("at", "<=", to)
-    .orderBy("at", "desc")
-    .limit(limit)
-    .execute();
-}
-
-/** All the unexplained complaints of a window key in (from, to]: the earlier tickets an incident links. */
-export async function allUnexplainedInWindow(
-  trx: Executor,
-  s: Omit<Signal, "ticketNo" | "at">,
-  from: Date,
-  to: Date,
-): Promise<string[]> {
-  const rows = await unexplainedInWindow(trx, s, from, to, 10_000);
-  return rows.map((r) => r.ticket_no);
+  reads: readonly WindowRead[],
+): Promise<{ i: number; ticket_no: string; at: Date }[]> {
+  if (!reads.length) return [];
+  const r = await sql<{ i: number; ticket_no: string; at: Date }>`
+    select w.i, s.ticket_no, s.at
+    from jsonb_to_recordset(${JSON.stringify(reads.map((w, i) => ({ ...w, i })))}::jsonb)
+      as w(i int, "businessLine" text, family text, dimension text, key text, "from" timestamptz,
+        "to" timestamptz, "limit" int)
+    cross join lateral (
+      select ticket_no, at from incident_signals s
+      where s.business_line = w."businessLine" and s.family = w.family and s.dimension = w.dimension
+        and s.key = w.key and s.incident_id is null and s.at > w."from" and s.at <= w."to"
+      order by s.at desc
+      limit w."limit") s`.execute(trx);
+  return r.rows.map((row) => ({ ...row, at: new Date(row.at) }));
 }
 
 export async function pruneSignals(db: Db, before: Date, limit = 5000): Promise<number> {
@@ -136,39 +139,57 @@ export async function pruneSignals(db: Db, before: Date, limit = 5000): Promise<
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** This hour's count of a family at a merchant, raised by one. */
-export async function countVolume(
-  trx: Executor,
-  businessLine: string,
-  family: string,
-  merchantId: string,
-  hour: Date,
-): Promise<number> {
-  const r = await sql<{ count: number }>`
-    insert into incident_volume (business_line, family, merchant_id, hour, count)
-    values (${businessLine}, ${family}, ${merchantId}, ${hour.toISOString()}, 1)
-    on conflict (business_line, family, merchant_id, hour) do update set count = incident_volume.count + 1
-    returning count`.execute(trx);
-  return Number(r.rows[0]?.count ?? 0);
+export interface VolumeKey {
+  businessLine: string;
+  family: string;
+  merchantId: string;
 }
 
-export async function volumeAt(
+interface VolumeRow {
+  business_line: string;
+  family: string;
+  merchant_id: string;
+  hour: Date;
+  count: number;
+}
+
+const volumeOf = (row: VolumeRow) => ({
+  businessLine: row.business_line,
+  family: row.family,
+  merchantId: row.merchant_id,
+  hour: new Date(row.hour),
+  count: Number(row.count),
+});
+
+/** Adds a batch's complaints to their hours' counts (one statement) and answers each hour's new count. */
+export async function addVolume(
   trx: Executor,
-  businessLine: string,
-  family: string,
-  merchantId: string,
-  hours: readonly Date[],
-): Promise<number[]> {
-  const rows = await trx
-    .selectFrom("incident_volume")
-    .select(["hour", "count"])
-    .where("business_line", "=", businessLine)
-    .where("family", "=", family)
-    .where("merchant_id", "=", merchantId)
-    .where("hour", "in", [...hours])
-    .execute();
-  const byHour = new Map(rows.map((r) => [new Date(r.hour).getTime(), r.count]));
-  return hours.map((h) => byHour.get(h.getTime()) ?? 0);
+  adds: readonly (VolumeKey & { hour: Date; n: number })[],
+): Promise<(VolumeKey & { hour: Date; count: number })[]> {
+  if (!adds.length) return [];
+  const r = await sql<VolumeRow>`
+    insert into incident_volume (business_line, family, merchant_id, hour, count)
+    select "businessLine", family, "merchantId", hour, n
+    from jsonb_to_recordset(${JSON.stringify(adds)}::jsonb)
+      as x("businessLine" text, family text, "merchantId" text, hour timestamptz, n int)
+    on conflict (business_line, family, merchant_id, hour) do update set count = incident_volume.count + excluded.count
+    returning business_line, family, merchant_id, hour, count`.execute(trx);
+  return r.rows.map(volumeOf);
+}
+
+/** The counts of these keys at these hours (a baseline); an hour without a row had none. */
+export async function volumesAt(
+  trx: Executor,
+  reads: readonly (VolumeKey & { hours: Date[] })[],
+): Promise<(VolumeKey & { hour: Date; count: number })[]> {
+  if (!reads.length) return [];
+  const r = await sql<VolumeRow>`
+    select v.business_line, v.family, v.merchant_id, v.hour, v.count
+    from jsonb_to_recordset(${JSON.stringify(reads)}::jsonb)
+      as x("businessLine" text, family text, "merchantId" text, hours timestamptz[])
+    join incident_volume v on v.business_line = x."businessLine" and v.family = x.family
+      and v.merchant_id = x."merchantId" and v.hour = any(x.hours)`.execute(trx);
+  return r.rows.map(volumeOf);
 }
 
 export interface NewIncident {
@@ -252,6 +273,52 @@ export async function linkTickets(
     .where("incident_id", "is", null)
     .execute();
   return linked.map((r) => r.ticket_no);
+}
+
+/**
+ * Links many tickets to their incidents in two statements and marks their complaints explained. Answers
+ * the links that are new (the caller records them on both timelines).
+ */
+export async function linkMany(
+  trx: Executor,
+  links: readonly { incidentId: string; ticketNo: string }[],
+  at: Date,
+): Promise<{ incidentId: string; ticketNo: string }[]> {
+  if (!links.length) return [];
+  const rows = JSON.stringify(links);
+  const linked = await sql<{ incident_id: string; ticket_no: string }>`
+    insert into incident_tickets (incident_id, ticket_no, linked_at)
+    select "incidentId", "ticketNo", ${at.toISOString()}
+    from jsonb_to_recordset(${rows}::jsonb) as x("incidentId" text, "ticketNo" text)
+    on conflict do nothing
+    returning incident_id, ticket_no`.execute(trx);
+  await sql`
+    update incident_signals s set incident_id = x."incidentId"
+    from jsonb_to_recordset(${rows}::jsonb) as x("incidentId" text, "ticketNo" text)
+    where s.ticket_no = x."ticketNo" and s.incident_id is null`.execute(trx);
+  return linked.rows.map((r) => ({ incidentId: r.incident_id, ticketNo: r.ticket_no }));
+}
+
+export async function addIncidentEvents(
+  trx: Executor,
+  events: readonly { incidentId: string; type: string; data: Record<string, unknown> }[],
+  actor: Actor,
+  at: Date,
+): Promise<void> {
+  if (!events.length) return;
+  await trx
+    .insertInto("incident_events")
+    .values(
+      events.map((e) => ({
+        incident_id: e.incidentId,
+        at,
+        type: e.type,
+        actor: actor.name,
+        actor_role: actor.role,
+        data: JSON.stringify(e.data),
+      })),
+    )
+    .execute();
 }
 
 export async function addIncidentEvent(

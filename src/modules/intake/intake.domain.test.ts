@@ -117,7 +117,7 @@ describe("a valid request", () => {
     const draft = draftOf(decide(appRequest({ description: `  ${LATE_STORY}\n` })));
     expect(draft).toEqual({
       businessLine: "food_delivery",
-      packVersion: "2026.1.0",
+      packVersion: "2026.1.1",
       ticketPrefix: "FD",
       channel: "app",
       customerPhone: PHONE,

@@ -57,6 +57,60 @@ export async function outboxAfter(
   return r.rows;
 }
 
+/**
+ * Whether events after the cursor are committed but not yet readable: a transaction that began earlier is
+ * still running, so `outboxAfter` holds them back. A consumer that wants them soon looks again shortly.
+ */
+export async function outboxHeld(
+  trx: Transaction<Database>,
+  cursor: { tx: string; id: string },
+): Promise<boolean> {
+  const r = await sql<{ held: boolean }>`
+    select exists (
+      select 1 from ticket_events e
+      where e.tx is not null and (e.tx, e.id) > (${cursor.tx}::xid8, ${cursor.id}::bigint)
+        and e.tx >= pg_snapshot_xmin(pg_current_snapshot())) as held`.execute(trx);
+  return r.rows[0]!.held;
+}
+
+/**
+ * Read-ahead for a consumer whose handling is idempotent: the events after the cursor that `outboxAfter`
+ * still holds back (a transaction that began earlier is running, perhaps an unrelated long one) but that
+ * are already committed. Each read answers its snapshot; given the previous one (`since`), only events
+ * committed after it are read: those of transactions it saw running, through their ids, and those of
+ * later ones, through the index from its `xmax`. A read costs what is new, not what is held back.
+ * The cursor does not move past them: it still passes each event once all before it are settled, and
+ * the consumer, seeing it again, finds it handled.
+ */
+export async function outboxAhead(
+  trx: Transaction<Database>,
+  cursor: { tx: string; id: string },
+  since: string | null,
+  limit: number,
+): Promise<{ rows: { id: string; tx: string; ticket_no: string; type: string }[]; snapshot: string }> {
+  const prev = since ?? "1:1:";
+  const r = await sql<{
+    snapshot: string;
+    rows: { id: string; tx: string; ticket_no: string; type: string }[];
+  }>`
+    select pg_current_snapshot()::text as snapshot, coalesce((select json_agg(x order by x.tx::xid8, x.id::bigint) from (
+      select * from (
+        select e.id::text as id, e.tx::text as tx, e.ticket_no, e.type from ticket_events e
+        where e.tx is not null and (e.tx, e.id) > (${cursor.tx}::xid8, ${cursor.id}::bigint)
+          and e.tx >= (select pg_snapshot_xmax(${prev}::pg_snapshot))
+          and e.tx >= (select pg_snapshot_xmin(pg_current_snapshot()))
+        order by e.tx, e.id limit ${limit}) later
+      union all
+      select * from (
+        select e.id::text, e.tx::text, e.ticket_no, e.type from ticket_events e
+        where e.tx = any(array(select pg_snapshot_xip(${prev}::pg_snapshot)))
+          and (e.tx, e.id) > (${cursor.tx}::xid8, ${cursor.id}::bigint)
+          and e.tx >= (select pg_snapshot_xmin(pg_current_snapshot()))
+        order by e.tx, e.id limit ${limit}) earlier) x), '[]') as rows`.execute(trx);
+  const row = r.rows[0]!;
+  return { rows: row.rows, snapshot: row.snapshot };
+}
+
 export async function moveOutboxCursor(
   trx: Transaction<Database>,
   consumer: string,
