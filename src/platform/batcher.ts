@@ -75,17 +75,23 @@ export function batcher<In, Out>(
 }
 
 /**
- * One batcher per database handle (the app's, a test's own database), made on first use. The handle is
- * the key, so batchers of a closed database go with it.
+ * Group commit over a database handle, as the stores use it: one batcher per handle (the app's, a test's
+ * own database), made on first use and gone with the handle; one batch of a kind at the database at a time;
+ * a batch broken by one row retried row by row. `run` answers each input at the same position.
  */
-export function batcherPerHandle<H extends object, In, Out>(
-  make: (handle: H) => (input: In) => Promise<Out>,
+export function groupCommit<H extends object, In, Out>(
+  run: (handle: H, inputs: In[]) => Promise<Out[]>,
+  maxBatch = 64,
 ): (handle: H, input: In) => Promise<Out> {
   const made = new WeakMap<H, (input: In) => Promise<Out>>();
   return (handle, input) => {
     let b = made.get(handle);
     if (!b) {
-      b = make(handle);
+      b = batcher((inputs: In[]) => run(handle, inputs), {
+        maxBatch,
+        maxInFlight: 1,
+        retryAlone: isRowError,
+      });
       made.set(handle, b);
     }
     return b(input);

@@ -8,7 +8,7 @@ import {
 } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
-import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
+import { groupCommit } from "../../platform/batcher.ts";
 import type { ScoreReason } from "./abuse.domain.ts";
 import type { Listing, ListingStatus } from "./blacklist.domain.ts";
 
@@ -233,21 +233,16 @@ export async function activeListingOf(db: Executor, phone: string): Promise<List
 export const activeListingAtIntake = (db: Db, phone: string): Promise<Listing | null> =>
   phone ? groupedListing(db, phone) : Promise.resolve(null);
 
-const groupedListing = batcherPerHandle((db: Db) =>
-  batcher(
-    async (phones: string[]) => {
-      const rows = await on(db)
-        .selectFrom("blacklist")
-        .selectAll()
-        .where(sql<boolean>`phone = any(${phones}::text[])`)
-        .where("status", "=", "active")
-        .execute();
-      const byPhone = new Map(rows.map((r) => [r.phone, asListing(r)]));
-      return phones.map((p) => byPhone.get(p) ?? null);
-    },
-    { maxBatch: 64, maxInFlight: 1, retryAlone: isRowError },
-  ),
-);
+const groupedListing = groupCommit(async (db: Db, phones: string[]) => {
+  const rows = await on(db)
+    .selectFrom("blacklist")
+    .selectAll()
+    .where(sql<boolean>`phone = any(${phones}::text[])`)
+    .where("status", "=", "active")
+    .execute();
+  const byPhone = new Map(rows.map((r) => [r.phone, asListing(r)]));
+  return phones.map((p) => byPhone.get(p) ?? null);
+});
 
 export async function insertListing(
   trx: Executor,

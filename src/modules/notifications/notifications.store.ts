@@ -1,7 +1,7 @@
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database, NotificationsTable } from "../../db/schema.ts";
-import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
+import { groupCommit } from "../../platform/batcher.ts";
 import type { Template } from "./templates.domain.ts";
 
 /** The notifications module's tables: every notice and its delivery, and the admins' templates. */
@@ -71,28 +71,20 @@ export async function recordAttempt(
  * Records a delivered notice. Deliveries finishing together are recorded in one statement (group commit,
  * platform/batcher.ts): a burst of acknowledgements costs one update, not one per notice.
  */
-export const recordSent = (
-  db: Db,
-  sent: { id: string; attempts: number; provider: string; reference: string | null; at: Date },
-): Promise<void> => groupedSent(db, sent);
+export const recordSent = (db: Db, sent: Sent): Promise<void> => groupedSent(db, sent);
 
-const groupedSent = batcherPerHandle((db: Db) =>
-  batcher(
-    async (
-      batch: { id: string; attempts: number; provider: string; reference: string | null; at: Date }[],
-    ) => {
-      const rows = JSON.stringify(batch.map((s) => ({ ...s, id: String(s.id), at: s.at.toISOString() })));
-      await sql`
-        update notifications n set status = 'sent', provider = s.provider, provider_ref = s.reference,
-          sent_at = s.at, next_attempt_at = null, last_error = null
-        from jsonb_to_recordset(${rows}::jsonb) as s(id bigint, attempts int, provider text, reference text, at timestamptz)
-        where n.id = s.id and n.attempts = s.attempts and n.status = 'pending'
-          and n.id = any(${batch.map((s) => String(s.id))}::bigint[])`.execute(db);
-      return batch.map(() => undefined);
-    },
-    { maxBatch: 100, maxInFlight: 1, retryAlone: isRowError },
-  ),
-);
+type Sent = { id: string; attempts: number; provider: string; reference: string | null; at: Date };
+
+const groupedSent = groupCommit(async (db: Db, batch: Sent[]) => {
+  const rows = JSON.stringify(batch.map((s) => ({ ...s, id: String(s.id), at: s.at.toISOString() })));
+  await sql`
+    update notifications n set status = 'sent', provider = s.provider, provider_ref = s.reference,
+      sent_at = s.at, next_attempt_at = null, last_error = null
+    from jsonb_to_recordset(${rows}::jsonb) as s(id bigint, attempts int, provider text, reference text, at timestamptz)
+    where n.id = s.id and n.attempts = s.attempts and n.status = 'pending'
+      and n.id = any(${batch.map((s) => String(s.id))}::bigint[])`.execute(db);
+  return batch.map(() => undefined);
+}, 100);
 
 export async function noticesOfTicket(db: Db, ticketNo: string, customerInApp = false) {
   let q = db.selectFrom("notifications").selectAll().where("ticket_no", "=", ticketNo);

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { OrderItemRow } from "../../db/schema.ts";
-import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
+import { groupCommit } from "../../platform/batcher.ts";
 import type { IntakeOrder } from "../intake/intake.domain.ts";
 
 export interface OrderInput {
@@ -84,13 +84,7 @@ export const findOrderAndRecentComplaints = (
 type Lookup = { orderNo: string; phone: string; sinceByLine: Record<string, Date> };
 
 // Intakes arriving together ask together: one statement for the batch (see platform/batcher.ts).
-const groupedLookup = batcherPerHandle((db: Db) =>
-  batcher((batch: Lookup[]) => findOrdersAndRecentComplaints(db, batch), {
-    maxBatch: 64,
-    maxInFlight: 1,
-    retryAlone: isRowError,
-  }),
-);
+const groupedLookup = groupCommit(findOrdersAndRecentComplaints);
 
 async function findOrdersAndRecentComplaints(db: Db, batch: readonly Lookup[]) {
   const asked = JSON.stringify(

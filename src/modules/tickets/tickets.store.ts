@@ -1,7 +1,7 @@
 import { type RawBuilder, type Selectable, sql, type Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database, TicketsTable } from "../../db/schema.ts";
-import { batcher, batcherPerHandle, isRowError } from "../../platform/batcher.ts";
+import { groupCommit } from "../../platform/batcher.ts";
 import { shanghaiDate } from "../../platform/clock.ts";
 import type { TicketDraft } from "../intake/intake.domain.ts";
 import {
@@ -49,13 +49,7 @@ export interface NewTicket {
  */
 export const insertTicket = (db: Db, t: NewTicket): Promise<string | null> => groupedInsert(db, t);
 
-const groupedInsert = batcherPerHandle((db: Db) =>
-  batcher((batch: NewTicket[]) => insertTickets(db, batch), {
-    maxBatch: 64,
-    maxInFlight: 1,
-    retryAlone: isRowError,
-  }),
-);
+const groupedInsert = groupCommit(insertTickets);
 
 const TICKET_RECORD = sql.raw(
   `i int, key text, hash text, prefix text, business_line text, pack_version text, channel text,
