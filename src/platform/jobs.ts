@@ -40,6 +40,18 @@ export class JobRunner {
     }
   }
 
+  /** Runs one poller, by name, until it finds no more due work (the consumers bench measures each so). */
+  async drain(name: string): Promise<number> {
+    const poller = this.pollers.find((p) => p.name === name);
+    if (!poller) throw new Error(`no poller named ${name}`);
+    let handled = 0;
+    for (;;) {
+      const n = await poller.poll(this.now());
+      if (n === 0) return handled;
+      handled += n;
+    }
+  }
+
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];

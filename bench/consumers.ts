@@ -1,0 +1,151 @@
+/**
+ * `npm run bench -- consumers`: what each background consumer of the event outbox costs per ticket.
+ *
+ * The intake bench shows that the consumers (notice writer and sender, abuse scorer, report rollups,
+ * incident detector) cost more CPU than intake itself, but with everything running at once it cannot
+ * say which. Here, per database: a fresh database, the app built in this process as src/main.ts builds
+ * it (jobs not started), BENCH_TICKETS tickets filed over HTTP (`inject`, 16 at a time, one order and
+ * phone each, the intake bench's fixture). Then each consumer alone drains the whole backlog
+ * (`jobs.drain`), and its CPU is read: this process (the app's side: JS, driver) and the PostgreSQL
+ * backends of the bench database. PGlite runs inside this process, so there it is one figure.
+ *
+ * The detector is woken by intake itself (it subscribes to the live bus, not to the job timers), so it
+ * has already run by the time the backlog is filed: its tables and cursor are reset and it drains the
+ * backlog again from the start, alone.
+ *
+ * Environment: BENCH_TARGETS=postgres,pglite  BENCH_TICKETS=5000  BENCH_PG_URL (admin connection).
+ */
+
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { sql } from "kysely";
+import pg from "pg";
+import { type App, buildApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { openAndMigrate } from "../src/db/database.ts";
+import { upsertOrder } from "../src/modules/orders/orders.store.ts";
+import { createApiKey } from "../src/modules/users/users.store.ts";
+import { SystemClock } from "../src/platform/clock.ts";
+import { loadPacks } from "../src/policy-packs/load.ts";
+import { ownCpuMs, snapshot, spent } from "./lib/cpu.ts";
+import { fmt } from "./lib/figures.ts";
+import { intakeBodyOf, orderNoOf, orderOf } from "./lib/intake-fixture.ts";
+
+const env = process.env;
+const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TARGETS = (env.BENCH_TARGETS ?? "postgres,pglite").split(",");
+const TICKETS = Number(env.BENCH_TICKETS ?? 5000);
+/** In the order a deployment's timers would first reach them; the sender needs the writer's notices. */
+const CONSUMERS = ["notices.write", "notices.send", "abuse.score", "reports", "incidents.detect"];
+
+async function admin(statement: string) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
+
+async function fileTickets(app: App, apiKey: string, count: number) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const r = await app.http.inject({
+        method: "POST",
+        url: "/api/v1/tickets",
+        headers: { "x-api-key": apiKey, "content-type": "application/json" },
+        payload: intakeBodyOf(i),
+      });
+      if (r.statusCode !== 201) throw new Error(`intake answered ${r.statusCode}: ${r.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+/** The detector's own tables and cursor, as before it ever ran. */
+async function resetDetector(app: App) {
+  const tables = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = current_schema() and table_name like 'incident%'`.execute(app.ctx.db);
+  await sql.raw(`truncate ${tables.rows.map((t) => `"${t.name}"`).join(", ")} cascade`).execute(app.ctx.db);
+  await sql`update outbox_cursors set last_tx = '0'::xid8, last_id = 0 where consumer = 'incidents'`.execute(
+    app.ctx.db,
+  );
+}
+
+async function measure(target: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), "aftersale-bench-consumers-"));
+  const dbName = `bench_consumers_${process.pid}`;
+  let databaseUrl: string | undefined;
+  if (target === "postgres") {
+    await admin(`drop database if exists ${dbName} with (force)`);
+    await admin(`create database ${dbName}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
+  const config = loadConfig({
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    DATA_DIR: dataDir,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    SMTP_PORT: "off",
+    AUTH_SECRET: randomBytes(24).toString("hex"),
+  });
+  const database = await openAndMigrate(config);
+  const clock = new SystemClock();
+  const app = await buildApp(config, database, loadPacks(), clock);
+  try {
+    const now = clock.now();
+    for (let from = 0; from < TICKETS; from += 200)
+      await database.db.transaction().execute(async (trx) => {
+        for (let i = from; i < Math.min(TICKETS, from + 200); i++)
+          await upsertOrder(trx, orderNoOf(i), orderOf(i, now), now);
+      });
+    const { key } = await createApiKey(database.db, "bench", ["tickets.register"], now);
+    const filing = performance.now();
+    await fileTickets(app, key, TICKETS);
+    console.log(
+      `${target}: ${TICKETS} tickets filed in ${fmt((performance.now() - filing) / 1000)} s; each consumer now drains them alone`,
+    );
+    // Let the detector's runs woken by intake finish (its wake-ups gather for 100 ms) before resetting it.
+    await app.jobs.drain("incidents.detect");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await app.jobs.drain("incidents.detect");
+    await resetDetector(app);
+    const pgName = databaseUrl ? dbName : null;
+    const totals = { app: 0, postgres: 0 };
+    for (const name of CONSUMERS) {
+      const before = snapshot(ownCpuMs(), pgName);
+      const handled = await app.jobs.drain(name);
+      const used = spent(before, snapshot(ownCpuMs(), pgName));
+      const perTicket = (ms: number) => (ms * 1000) / TICKETS;
+      totals.app += used.app;
+      totals.postgres += used.postgres;
+      console.log(
+        `BENCH consumers.${target}.${name} handled=${handled} seconds=${fmt(used.seconds, 2)} app_us_per_ticket=${fmt(perTicket(used.app), 0)}` +
+          (pgName ? ` postgres_us_per_ticket=${fmt(perTicket(used.postgres), 0)}` : ""),
+      );
+    }
+    console.log(
+      `BENCH consumers.${target}.all app_us_per_ticket=${fmt((totals.app * 1000) / TICKETS, 0)}` +
+        (pgName ? ` postgres_us_per_ticket=${fmt((totals.postgres * 1000) / TICKETS, 0)}` : ""),
+    );
+  } finally {
+    await app.jobs.stop();
+    await app.http.close();
+    await database.close();
+    if (databaseUrl) await admin(`drop database if exists ${dbName} with (force)`).catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export default async function consumers(): Promise<void> {
+  for (const target of TARGETS) await measure(target);
+}
