@@ -446,3 +446,25 @@ describe("access", () => {
     expect((await client(server.url, agent).post("/api/v1/incidents/emergency", valid)).status).toBe(403);
   });
 });
+
+// Last in the file: it moves the clock a month on.
+describe("housekeeping", () => {
+  it("forgets the hourly counts of a merchant once no baseline can reach back to them", async () => {
+    const scene = sceneOf();
+    await complain(scene);
+    const counts = () =>
+      server.app.ctx.db
+        .selectFrom("incident_volume")
+        .select("count")
+        .where("merchant_id", "=", scene.merchantId)
+        .execute();
+    await eventually(async () => expect(await counts()).toEqual([{ count: 1 }]));
+    // Packs may look back at most 28 days for the same hour's baseline: a count 28 days old is still kept.
+    await advanceClock(server, 28 * 24 * HOUR);
+    await runDueJobs(server);
+    expect(await counts()).toHaveLength(1);
+    await advanceClock(server, 2 * 24 * HOUR);
+    await runDueJobs(server);
+    expect(await counts()).toEqual([]);
+  });
+});

@@ -7,6 +7,11 @@ export interface Poller {
   name: string;
   everySeconds: number;
   poll(now: Date): Promise<number>;
+  /**
+   * For a poller that also runs outside the timers (woken by an event): no more such runs, and the one
+   * under way finished. Without it, a wake-up after shutdown would run on a database already closed.
+   */
+  stop?(): Promise<void>;
 }
 
 export class JobRunner {
@@ -55,7 +60,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running, ...this.pollers.map((p) => p.stop?.())]);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   claimOverdueProgress,
   incidentTicketNos,
   pruneSignals,
+  pruneVolume,
   recordCall,
   updateIncident,
 } from "./incidents.store.ts";
@@ -40,6 +41,10 @@ const CALL_MAX_ATTEMPTS = 10;
 const CALL_RETRY_BASE_SECONDS = 15;
 /** Signals are kept this long: longer than any pack's window. */
 const SIGNAL_DAYS = 8;
+/** Hourly counts are kept this long: longer than the longest baseline a pack may set (28 days). */
+const VOLUME_DAYS = 29;
+const PRUNE_BATCH = 5000;
+const DAY_MS = 86_400_000;
 
 /**
  * One batch of due calls to the order system. Each is sent outside any transaction (a slow order system
@@ -162,26 +167,34 @@ export async function escalateOverdueProgress(ctx: AppContext, now: Date, limit 
  * committed since the previous one — and never one run per ticket, while detection stays well within its
  * one second.
  */
-export function coalesced(work: () => Promise<void>, gatherMs: number): () => void {
-  let busy = false;
+export function coalesced(
+  work: () => Promise<void>,
+  gatherMs: number,
+): { wake: () => void; stop: () => Promise<void> } {
+  let busy: Promise<void> | null = null;
   let again = false;
+  let stopped = false;
   const run = async () => {
     try {
       do {
         again = false;
         await new Promise((resolve) => setTimeout(resolve, gatherMs).unref());
-        await work();
-      } while (again);
+        if (!stopped) await work();
+      } while (again && !stopped);
     } finally {
-      busy = false;
+      busy = null;
     }
   };
-  return () => {
-    if (busy) again = true;
-    else {
-      busy = true;
-      void run();
-    }
+  return {
+    wake: () => {
+      if (stopped) return;
+      if (busy) again = true;
+      else busy = run();
+    },
+    stop: async () => {
+      stopped = true;
+      await busy;
+    },
   };
 }
 
@@ -204,7 +217,7 @@ function detectorPoller(ctx: AppContext, log: (line: string) => void): Poller {
   );
   let retryMs = HELD_RETRY_MS;
   let retry: NodeJS.Timeout | null = null;
-  const wake: () => void = coalesced(async () => {
+  const runs = coalesced(async () => {
     try {
       await poller.poll(ctx.clock.now());
     } catch (error) {
@@ -218,15 +231,27 @@ function detectorPoller(ctx: AppContext, log: (line: string) => void): Poller {
     if (retry) return;
     retry = setTimeout(() => {
       retry = null;
-      wake();
+      runs.wake();
     }, retryMs);
     retry.unref();
     retryMs = Math.min(retryMs * 2, DETECT_FALLBACK_SECONDS * 1000);
   }, DETECT_GATHER_MS);
-  ctx.live.subscribe((change) => {
-    if (change.type === "received") wake();
+  const unsubscribe = ctx.live.subscribe((change) => {
+    if (change.type === "received") runs.wake();
   });
-  return poller;
+  return {
+    ...poller,
+    stop: async () => {
+      unsubscribe();
+      if (retry) clearTimeout(retry);
+      await runs.stop();
+    },
+  };
+}
+
+/** Bounded deletes, one after another, until one comes back short. */
+async function pruneAll(prune: () => Promise<number>): Promise<void> {
+  for (;;) if ((await prune()) < PRUNE_BATCH) return;
 }
 
 export function incidentPollers(ctx: AppContext, log: (line: string) => void): Poller[] {
@@ -238,10 +263,15 @@ export function incidentPollers(ctx: AppContext, log: (line: string) => void): P
       "incidents.progress",
       1,
       async (now) => {
-        // Old signals can no longer fill a window; pruned hourly (not counted as work for runAll).
+        // Old signals and hourly counts can no longer fill a window or a baseline; pruned hourly (not
+        // counted as work for runAll), in bounded deletes until none is left: at a high intake an hour
+        // expires more rows than one delete takes.
         if (now.getTime() - prunedAt > 3_600_000) {
           prunedAt = now.getTime();
-          await pruneSignals(ctx.db, new Date(now.getTime() - SIGNAL_DAYS * 86_400_000));
+          const signalsBefore = new Date(now.getTime() - SIGNAL_DAYS * DAY_MS);
+          const volumeBefore = new Date(now.getTime() - VOLUME_DAYS * DAY_MS);
+          await pruneAll(() => pruneSignals(ctx.db, signalsBefore, PRUNE_BATCH));
+          await pruneAll(() => pruneVolume(ctx.db, volumeBefore, PRUNE_BATCH));
         }
         return escalateOverdueProgress(ctx, now);
       },

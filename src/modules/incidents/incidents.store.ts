@@ -139,6 +139,13 @@ export async function pruneSignals(db: Db, before: Date, limit = 5000): Promise<
   return Number(r.numAffectedRows ?? 0);
 }
 
+/** Hourly counts older than any baseline can reach; a bounded delete per call, like `pruneSignals`. */
+export async function pruneVolume(db: Db, before: Date, limit = 5000): Promise<number> {
+  const r = await sql`delete from incident_volume where ctid in (
+      select ctid from incident_volume where hour < ${before.toISOString()} limit ${limit})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export interface VolumeKey {
   businessLine: string;
   family: string;
