@@ -1,4 +1,5 @@
-import { clausesOf, moodAt } from "./text.domain.ts";
+import { charClass } from "./lookup.domain.ts";
+import { ClauseMoods, clausesOf } from "./text.domain.ts";
 
 /**
  * The complaint classifier: a multinomial logistic regression over words (from jieba), character
@@ -22,30 +23,60 @@ export function analyse(normalised: string, segment: (clause: string) => string[
   return { normalised, clauses, words: clauses.map(segment) };
 }
 
-const digits = (s: string) => s.replace(/\d+(\.\d+)?/g, "0");
-const HAN_OR_WORD = /[\p{Script=Han}a-z0-9]/u;
+const DIGITS = /\d+(\.\d+)?/g;
+/** Numbers read as one: "30分钟" and "2个小时" give the same features. Most words hold no digit. */
+const digits = (s: string) => (hasDigit(s) ? s.replace(DIGITS, "0") : s);
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    if (unit >= 48 && unit <= 57) return true;
+  }
+  return false;
+}
+
+const isHanOrWord = charClass(/[\p{Script=Han}a-z0-9]/u);
+
+/**
+ * `c:X` and `b:^X` for the characters of the basic plane, made once each: the same few thousand
+ * characters come back in every text, and a string made once also keeps its hash for the Set and the model.
+ */
+const charFeatures: string[] = new Array(0x10000);
+const firstCharFeatures: string[] = new Array(0x10000);
+
+function featureOfChar(cache: string[], prefix: string, ch: string): string {
+  if (ch.length > 1) return prefix + ch;
+  const unit = ch.charCodeAt(0);
+  cache[unit] ??= prefix + ch;
+  return cache[unit]!;
+}
 
 /** The features of one text, each once. */
 export function featuresOf(text: AnalysedText): string[] {
   const features = new Set<string>();
   let chars = 0;
   text.clauses.forEach((clause, i) => {
-    const c = digits(clause);
-    chars += [...c].length;
+    const moods = new ClauseMoods(clause);
     let offset = 0;
     for (const word of text.words[i] ?? []) {
       const at = clause.indexOf(word, offset);
       if (at >= 0) offset = at + word.length;
-      const mood = moodAt(clause, Math.max(0, at));
+      const mood = moods.at(Math.max(0, at));
       const w = digits(word);
       features.add(mood === "negated" ? `w!:${w}` : mood === "hypothetical" ? `w?:${w}` : `w:${w}`);
     }
-    const cs = [...c].filter((ch) => HAN_OR_WORD.test(ch));
-    for (let k = 0; k < cs.length; k++) {
-      features.add(`c:${cs[k]}`);
-      if (k + 1 < cs.length) features.add(`b:${cs[k]}${cs[k + 1]}`);
+    // Characters and bigrams in the order c:一 b:一二 c:二 …, then the clause's first character.
+    let first: string | null = null;
+    let previous: string | null = null;
+    for (const ch of digits(clause)) {
+      chars++;
+      if (!isHanOrWord(ch)) continue;
+      if (previous === null) first = ch;
+      else features.add(`b:${previous}${ch}`);
+      features.add(featureOfChar(charFeatures, "c:", ch));
+      previous = ch;
     }
-    if (cs.length > 0) features.add(`b:^${cs[0]}`);
+    if (first !== null) features.add(featureOfChar(firstCharFeatures, "b:^", first));
   });
   // Very short texts ("没到", "有虫") behave differently from long stories: let the model know.
   features.add(chars <= 4 ? "len:tiny" : chars <= 12 ? "len:short" : chars <= 40 ? "len:medium" : "len:long");
@@ -68,35 +99,48 @@ export interface ModelData {
   lines: Record<string, LineModelData>;
 }
 
-/** A model ready to score: weights in typed arrays, labels split into category and sub-type. */
+/** A model ready to score: all weights in one typed array, labels split into category and sub-type. */
 export interface LineModel {
   labels: ReadonlyArray<{ category: string; subType: string | null }>;
-  bias: Float64Array;
-  weights: ReadonlyMap<string, Float64Array>;
+  bias: readonly number[];
+  /** feature → where its row (one weight per class) starts in `weights`. */
+  rows: ReadonlyMap<string, number>;
+  weights: Float64Array;
 }
 
 export function prepareLineModel(data: LineModelData): LineModel {
-  const weights = new Map<string, Float64Array>();
-  for (const [feature, w] of Object.entries(data.weights)) weights.set(feature, Float64Array.from(w));
+  const k = data.bias.length;
+  const features = Object.entries(data.weights);
+  const rows = new Map<string, number>();
+  const weights = new Float64Array(features.length * k);
+  features.forEach(([feature, w], i) => {
+    rows.set(feature, i * k);
+    weights.set(w, i * k);
+  });
   return {
     labels: data.labels.map((label) => {
       const [category, subType] = label.split("/");
       return { category: category!, subType: subType || null };
     }),
-    bias: Float64Array.from(data.bias),
+    bias: [...data.bias],
+    rows,
     weights,
   };
 }
 
-/** Class probabilities (softmax) for a feature list, in the model's label order. */
-export function probabilities(model: LineModel, features: readonly string[]): Float64Array {
+/**
+ * Class probabilities (softmax) for a feature list, in the model's label order. A plain array: for a
+ * dozen classes, making a typed array costs more than the arithmetic.
+ */
+export function probabilities(model: LineModel, features: readonly string[]): number[] {
   const k = model.bias.length;
-  const logits = Float64Array.from(model.bias);
+  const logits = model.bias.slice();
+  const weights = model.weights;
   const value = 1 / Math.sqrt(Math.max(1, features.length));
   for (const f of features) {
-    const w = model.weights.get(f);
-    if (!w) continue;
-    for (let j = 0; j < k; j++) logits[j]! += w[j]! * value;
+    const row = model.rows.get(f);
+    if (row === undefined) continue;
+    for (let j = 0; j < k; j++) logits[j]! += weights[row + j]! * value;
   }
   let max = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < k; j++) max = Math.max(max, logits[j]!);

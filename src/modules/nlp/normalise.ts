@@ -1,3 +1,4 @@
+import { FirstUnitIndex } from "./lookup.domain.ts";
 import { TRADITIONAL_TO_SIMPLIFIED } from "./t2s.ts";
 
 /**
@@ -34,6 +35,9 @@ const SPELLINGS: ReadonlyArray<readonly [string, string]> = [
   ["tmd", ""],
   ["wtf", ""],
 ];
+
+/** Most texts hold no such spelling: one pass tells, before the spellings are replaced one after the other. */
+const SPELLINGS_BY_FIRST_UNIT = new FirstUnitIndex(SPELLINGS.map(([from]) => from));
 
 const DIGITS: Record<string, number> = {
   零: 0,
@@ -90,20 +94,19 @@ const NUMERAL_BEFORE_UNIT =
 
 /** Wide letters, digits and punctuation (U+FF01–FF5E) to their ASCII forms; the ideographic space to a space. */
 function halfWidth(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCodePoint(code - 0xfee0);
-    else if (code === 0x3000) out += " ";
-    else out += ch;
-  }
-  return out;
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (ch) =>
+    ch === "\u3000" ? " " : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
+  );
 }
 
+/** Any character of the traditional → simplified table; most texts hold none, and then nothing is copied. */
+const TRADITIONAL = new RegExp(
+  `[${[...TRADITIONAL_TO_SIMPLIFIED.keys()].map((ch) => ch.replace(/[\\\]^-]/g, "\\$&")).join("")}]`,
+  "gu",
+);
+
 export function toSimplified(text: string): string {
-  let out = "";
-  for (const ch of text) out += TRADITIONAL_TO_SIMPLIFIED.get(ch) ?? ch;
-  return out;
+  return text.replace(TRADITIONAL, (ch) => TRADITIONAL_TO_SIMPLIFIED.get(ch)!);
 }
 
 /** Emoji, flags, skin tones and the joiners and selectors that glue them: one run becomes one space. */
@@ -128,7 +131,8 @@ export function normalise(raw: string): string {
   let text = halfWidth(raw.normalize("NFC"));
   text = toSimplified(text);
   text = stripEmoji(text).toLowerCase();
-  for (const [from, to] of SPELLINGS) if (text.includes(from)) text = text.split(from).join(to);
+  if (SPELLINGS_BY_FIRST_UNIT.foundIn(text))
+    for (const [from, to] of SPELLINGS) if (text.includes(from)) text = text.split(from).join(to);
   text = arabicNumerals(text);
   // Runs of the same punctuation ("！！！", "。。。") and of spaces say nothing more than one.
   return text

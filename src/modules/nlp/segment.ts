@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
+import { charClass } from "./lookup.domain.ts";
 
 /**
  * Word segmentation: jieba's own dictionary plus ours (`dict/domain.txt`: dishes, ingredients, goods,
@@ -23,13 +24,17 @@ function instance(): Jieba {
   return jieba;
 }
 
-const WORDLIKE = /[\p{L}\p{N}]/u;
+const isWordlike = charClass(/[\p{L}\p{N}]/u);
+
+/** Whether a word holds a letter or a digit. */
+function wordlike(word: string): boolean {
+  for (const ch of word) if (isWordlike(ch)) return true;
+  return false;
+}
 
 /** The words of an already normalised text, without spaces and punctuation. */
 export function segment(normalisedText: string): string[] {
-  return instance()
-    .cut(normalisedText, false)
-    .filter((w) => WORDLIKE.test(w));
+  return instance().cut(normalisedText, false).filter(wordlike);
 }
 
 /** Loads the dictionaries now rather than on the first request. */

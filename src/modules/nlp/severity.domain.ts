@@ -1,5 +1,6 @@
 import type { BusinessLine, Severity } from "../../policy-packs/schema.ts";
-import { clausesOf, type Mood, occurrences } from "./text.domain.ts";
+import { FirstUnitIndex } from "./lookup.domain.ts";
+import { ClauseMoods, clausesOf, type Mood } from "./text.domain.ts";
 
 /**
  * The severity reader: food-safety, health and injury signals in a complaint, each read with its mood
@@ -292,11 +293,20 @@ const HARMLESS = [
 
 const FOOD_LINES: readonly BusinessLine[] = ["food_delivery", "fresh_food", "b2b_food_supply"];
 
+/** One line's signal terms, in lexicon order, indexed by their first UTF-16 unit for a one-pass search. */
 interface Lexicon {
   terms: ReadonlyArray<readonly [string, SignalKind]>;
+  byFirstUnit: FirstUnitIndex;
 }
 
-const lexicons = new Map<string, Lexicon>();
+/** Lexicons built so far, by line, with the pack keywords each was built from. */
+const lexicons = new Map<
+  BusinessLine,
+  Array<{ serious: readonly string[]; minor: readonly string[]; lexicon: Lexicon }>
+>();
+
+const sameWords = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((w, i) => w === b[i]);
 
 /** The lexicon of one line: food lines read food safety and illness; e-commerce reads injury and illness. */
 function lexiconOf(
@@ -304,9 +314,9 @@ function lexiconOf(
   packSerious: readonly string[],
   packMinor: readonly string[],
 ): Lexicon {
-  const key = `${line}\u0000${packSerious.join(",")}\u0000${packMinor.join(",")}`;
-  const cached = lexicons.get(key);
-  if (cached) return cached;
+  const built = lexicons.get(line) ?? [];
+  const cached = built.find((b) => sameWords(b.serious, packSerious) && sameWords(b.minor, packMinor));
+  if (cached) return cached.lexicon;
   const terms: Array<readonly [string, SignalKind]> = [];
   const seen = new Set<string>();
   const add = (term: string, kind: SignalKind) => {
@@ -324,15 +334,56 @@ function lexiconOf(
   if (!food) for (const t of INJURY) add(t, "injury");
   for (const t of packSerious) add(t, "pack");
   for (const t of [...MINOR, ...packMinor]) add(t, "minor");
-  const lexicon = { terms };
-  lexicons.set(key, lexicon);
+  const lexicon = { terms, byFirstUnit: new FirstUnitIndex(terms.map(([term]) => term)) };
+  built.push({ serious: [...packSerious], minor: [...packMinor], lexicon });
+  lexicons.set(line, built);
   return lexicon;
 }
 
+const HARMLESS_BY_FIRST_UNIT = new FirstUnitIndex(HARMLESS);
+
+/**
+ * Blanks out the harmless words, one after the other in HARMLESS order (an earlier one can hide a later
+ * one: 压烂摊子). Most texts hold none: one pass tells, and blanking never makes a new one appear.
+ */
 function mask(text: string): string {
+  if (!HARMLESS_BY_FIRST_UNIT.foundIn(text)) return text;
   let out = text;
   for (const h of HARMLESS) if (out.includes(h)) out = out.split(h).join("□".repeat(h.length));
   return out;
+}
+
+const MOOD_RANK: Record<Mood, number> = { negated: 1, hypothetical: 2, asserted: 3 };
+const BY_RANK: readonly Mood[] = ["negated", "negated", "hypothetical", "asserted"];
+
+/**
+ * The lexicon terms found in the clauses (indexes, ascending) with the mood of each: asserted if any
+ * occurrence is said, else hypothetical if any is supposed, else negated. Occurrences of one term are
+ * taken left to right without overlapping, as `indexOf` finds them; one pass per clause finds all terms.
+ */
+function termMoods(lexicon: Lexicon, clauses: readonly string[]): Array<{ term: number; mood: Mood }> {
+  // Per term found: its best mood rank, and where (in the clauses laid end to end) its last occurrence ends.
+  const found: number[] = [];
+  const ranks: number[] = [];
+  const ends: number[] = [];
+  let base = 0;
+  for (const clause of clauses) {
+    let moods: ClauseMoods | null = null;
+    for (let at = 0; at < clause.length; at++) {
+      for (const t of lexicon.byFirstUnit.candidates(clause.charCodeAt(at))) {
+        const term = lexicon.byFirstUnit.words[t]!;
+        if (!clause.startsWith(term, at)) continue;
+        let k = found.indexOf(t);
+        if (k >= 0 && base + at < ends[k]!) continue;
+        if (k < 0) k = found.push(t) - 1;
+        ends[k] = base + at + term.length;
+        moods ??= new ClauseMoods(clause);
+        ranks[k] = Math.max(ranks[k] ?? 0, MOOD_RANK[moods.at(at)]);
+      }
+    }
+    base += clause.length;
+  }
+  return found.map((term, k) => ({ term, mood: BY_RANK[ranks[k]!]! })).sort((a, b) => a.term - b.term);
 }
 
 /**
@@ -349,14 +400,9 @@ export function readSeverity(
   const serious: string[] = [];
   let present = false;
   let minor = false;
-  for (const [term, kind] of lexiconOf(line, pack.seriousKeywords, pack.minorKeywords).terms) {
-    const moods = occurrences(clauses, term);
-    if (moods.length === 0) continue;
-    const mood: Mood = moods.includes("asserted")
-      ? "asserted"
-      : moods.includes("hypothetical")
-        ? "hypothetical"
-        : "negated";
+  const lexicon = lexiconOf(line, pack.seriousKeywords, pack.minorKeywords);
+  for (const { term: t, mood } of termMoods(lexicon, clauses)) {
+    const [term, kind] = lexicon.terms[t]!;
     signals.push({ term, kind, mood });
     if (kind === "minor") {
       if (mood === "asserted") minor = true;
@@ -365,20 +411,27 @@ export function readSeverity(
     present = true;
     if (mood === "asserted") serious.push(term);
   }
-  let massAffected = false;
-  for (const clause of clauses)
-    for (const pattern of MASS) {
-      const match = pattern.exec(clause);
-      if (match && !massAffected) {
-        massAffected = true;
-        signals.push({ term: match[0], kind: "mass", mood: "asserted" });
-      }
-    }
+  const mass = massSignal(clauses);
+  if (mass !== null) signals.push({ term: mass, kind: "mass", mood: "asserted" });
   return {
     severity: serious.length > 0 ? "serious" : minor ? "minor" : "general",
     signals,
     serious,
     cancelled: present && serious.length === 0,
-    massAffected,
+    massAffected: mass !== null,
   };
+}
+
+/** Any of MASS, in one pass: most clauses hold none, and then the patterns need not be tried one by one. */
+const ANY_MASS = new RegExp(MASS.map((p) => p.source).join("|"));
+
+/** The first mass signal, clause by clause and in the order of MASS, or null. */
+function massSignal(clauses: readonly string[]): string | null {
+  for (const clause of clauses)
+    if (ANY_MASS.test(clause))
+      for (const pattern of MASS) {
+        const match = pattern.exec(clause);
+        if (match) return match[0];
+      }
+  return null;
 }

@@ -4,6 +4,8 @@
  * "没有异物" means the same thing to both. Pure.
  */
 
+import { FirstUnitIndex } from "./lookup.domain.ts";
+
 /** Clause breaks: punctuation and spaces. A negation or an "if" never reaches across one. */
 const CLAUSE_BREAK = /[,.!?;:~，。！？；：、…\n\r\t "'“”‘’()（）【】[\]<>《》/|\\-]+/;
 
@@ -88,50 +90,93 @@ export const HYPOTHETICAL_MARKERS: ReadonlyArray<readonly [string, number]> = [
 
 export type Mood = "asserted" | "negated" | "hypothetical";
 
-/**
- * How the words at `at` in `clause` are meant: denied by a negator shortly before them (with no contrast
- * word in between), posed as a hypothetical or a general question, or simply said.
- */
-export function moodAt(clause: string, at: number): Mood {
-  const before = clause.slice(0, at);
-  for (const [negator, reach] of NEGATORS) {
-    const n = before.lastIndexOf(negator);
-    if (n < 0) continue;
-    const gap = before.slice(n + negator.length);
-    if (gap.length > reach) continue;
-    const after = clause.slice(n + negator.length);
-    if (NOT_A_NEGATION_AFTER.some((w) => after.startsWith(w))) continue;
-    // 不 denies only what follows it at once, or after a verb of becoming: 不臭, 不生虫, 不长毛. Not 不少,
-    // 不止, 不停, 不明 (不明异物 is an unknown object), 不过 ("but").
-    if (negator === "不" && gap !== "" && !"生长发变含".includes(gap)) continue;
-    if (negator === "不" && after.startsWith("过")) continue;
-    const preceding = clause.slice(Math.max(0, n - 1), n);
-    if (NOT_A_NEGATION_BEFORE[negator]?.includes(preceding)) continue;
-    if (CONTRAST.some((w) => gap.includes(w))) continue;
-    return "negated";
-  }
-  for (const [marker, reach] of HYPOTHETICAL_MARKERS) {
-    const m = before.lastIndexOf(marker);
-    if (m < 0) continue;
-    if (before.length - (m + marker.length) > reach) continue;
-    // 一会儿, 会员 and 开会 are not the modal 会.
-    if (marker === "会" && (clause[m - 1] === "一" || /^会[员儿议]/.test(clause.slice(m)))) continue;
-    return "hypothetical";
-  }
-  return "asserted";
+/** A negator or a hypothetical marker, and how many characters it reaches over. */
+interface MoodMarker {
+  text: string;
+  reach: number;
+  negates: boolean;
 }
 
-/** Every occurrence of `term` in the text, with the mood of each. */
-export function occurrences(clauses: readonly string[], term: string): Mood[] {
-  const moods: Mood[] = [];
-  for (const clause of clauses) {
-    let from = 0;
-    for (;;) {
-      const at = clause.indexOf(term, from);
-      if (at < 0) break;
-      moods.push(moodAt(clause, at));
-      from = at + term.length;
+/** Negators before markers, each list in its own order: the order in which a mood is decided. */
+const MARKERS: readonly MoodMarker[] = [
+  ...NEGATORS.map(([text, reach]) => ({ text, reach, negates: true })),
+  ...HYPOTHETICAL_MARKERS.map(([text, reach]) => ({ text, reach, negates: false })),
+];
+
+const MARKERS_BY_FIRST_UNIT = new FirstUnitIndex(MARKERS.map((m) => m.text));
+
+/**
+ * The moods of one clause. Where each marker occurs is found once, in one pass, so that reading the mood
+ * of every word of the clause (the classifier) or of every signal in it (the severity reader) rescans
+ * nothing and cuts no strings.
+ */
+export class ClauseMoods {
+  /** Start of every occurrence of each marker (overlapping ones too), ascending; by index in MARKERS. */
+  private readonly starts: Array<number[] | undefined> = [];
+  /** Indexes (in MARKERS) of the markers the clause holds, ascending. */
+  private readonly present: number[] = [];
+
+  constructor(readonly clause: string) {
+    for (let at = 0; at < clause.length; at++) {
+      for (const i of MARKERS_BY_FIRST_UNIT.candidates(clause.charCodeAt(at))) {
+        if (!clause.startsWith(MARKERS[i]!.text, at)) continue;
+        const starts = this.starts[i];
+        if (starts) starts.push(at);
+        else this.starts[i] = [at];
+      }
     }
+    for (let i = 0; i < MARKERS.length; i++) if (this.starts[i]) this.present.push(i);
   }
-  return moods;
+
+  /**
+   * How the words at `at` are meant: denied by a negator shortly before them (with no contrast word in
+   * between), posed as a hypothetical or a general question, or simply said. Only what lies before `at`
+   * counts, as in `clause.slice(0, at)`.
+   */
+  at(at: number): Mood {
+    const clause = this.clause;
+    const end = at < 0 ? Math.max(0, clause.length + at) : Math.min(at, clause.length);
+    for (const i of this.present) {
+      const { text, reach, negates } = MARKERS[i]!;
+      const n = lastBefore(this.starts[i]!, end - text.length);
+      if (n < 0) continue;
+      const from = n + text.length;
+      if (end - from > reach) continue;
+      if (negates ? isNegation(clause, text, n, from, end) : isHypothetical(clause, text, n)) {
+        return negates ? "negated" : "hypothetical";
+      }
+    }
+    return "asserted";
+  }
 }
+
+/** The last start not after `latest`, or -1. */
+function lastBefore(starts: readonly number[], latest: number): number {
+  for (let k = starts.length - 1; k >= 0; k--) if (starts[k]! <= latest) return starts[k]!;
+  return -1;
+}
+
+/** Whether `negator` at `n` denies what lies between its end (`from`) and `end` (the gap). */
+function isNegation(clause: string, negator: string, n: number, from: number, end: number): boolean {
+  if (NOT_A_NEGATION_AFTER.some((w) => clause.startsWith(w, from))) return false;
+  // 不 denies only what follows it at once, or after a verb of becoming: 不臭, 不生虫, 不长毛. Not 不少,
+  // 不止, 不停, 不明 (不明异物 is an unknown object), 不过 ("but").
+  if (negator === "不" && end > from && !"生长发变含".includes(clause.slice(from, end))) return false;
+  if (negator === "不" && clause.startsWith("过", from)) return false;
+  if (n > 0 && NOT_A_NEGATION_BEFORE[negator]?.includes(clause[n - 1]!)) return false;
+  // A contrast word inside the gap ends the negation's reach.
+  return !CONTRAST.some((w) => {
+    const c = clause.indexOf(w, from);
+    return c >= 0 && c + w.length <= end;
+  });
+}
+
+/** Whether the hypothetical `marker` at `m` is one: 一会儿, 会员 and 开会 are not the modal 会. */
+function isHypothetical(clause: string, marker: string, m: number): boolean {
+  if (marker !== "会") return true;
+  const next = clause[m + 1];
+  return clause[m - 1] !== "一" && !(next !== undefined && "员儿议".includes(next));
+}
+
+/** The mood of the words at `at` in `clause` (see `ClauseMoods.at`). */
+export const moodAt = (clause: string, at: number): Mood => new ClauseMoods(clause).at(at);

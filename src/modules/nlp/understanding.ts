@@ -43,12 +43,17 @@ export class TextUnderstanding {
     if (!model) return null;
     const analysed = analyseText(text);
     // A pack edited after training may have dropped a sub-type: keep only what the pack still knows.
-    const scores = scoreText(model, featuresOf(analysed)).filter((s) =>
-      pack.categories.some((c) => c.code === s.category && c.subTypes.some((t) => t.code === s.subType)),
-    );
+    const scores = scoreText(model, featuresOf(analysed)).filter((s) => packKnows(pack, s));
     if (scores.length === 0) return null;
     return { scores, severity: readSeverity(analysed.normalised, pack.businessLine, pack.severityRules) };
   }
+}
+
+/** Whether the pack has the label's category with its sub-type. */
+function packKnows(pack: PolicyPack, label: { category: string; subType: string | null }): boolean {
+  for (const c of pack.categories)
+    if (c.code === label.category) for (const t of c.subTypes) if (t.code === label.subType) return true;
+  return false;
 }
 
 let shared: TextUnderstanding | null = null;
