@@ -3,7 +3,6 @@ import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { type Poller, serialPoller } from "../../platform/jobs.ts";
 import { lockOutboxCursor, moveOutboxCursor, type OutboxRow, outboxAfter } from "../tickets/outbox.store.ts";
-import { findTickets, type TicketRow } from "../tickets/tickets.store.ts";
 import { COUNT_CAP, LOOKBACK_DAYS, markValue, scoreComplaint } from "./abuse.domain.ts";
 import {
   addAudit,
@@ -11,7 +10,9 @@ import {
   complainantFacts,
   endListing,
   insertMarks,
+  type ScoredTicket,
   saveScores,
+  scoredTickets,
 } from "./abuse.store.ts";
 
 /**
@@ -22,7 +23,9 @@ import {
  */
 
 const CONSUMER = "abuse";
-export const SCORER_BATCH = 100;
+// A page's statements cost about the same whatever its length, so a long page makes a backlog cheaper per
+// ticket; a round still holds one request per phone, device and address.
+export const SCORER_BATCH = 500;
 const EXPIRY_BATCH = 50;
 const SYSTEM = { name: "system", role: "system" };
 const DAY = 86_400_000;
@@ -36,7 +39,7 @@ export async function scoreBatch(ctx: AppContext, limit = SCORER_BATCH): Promise
     const received = rows.filter((r) => r.type === "received");
     const tickets = new Map(
       (
-        await findTickets(
+        await scoredTickets(
           trx,
           received.map((r) => r.ticket_no),
         )
@@ -55,7 +58,7 @@ export async function scoreBatch(ctx: AppContext, limit = SCORER_BATCH): Promise
 
 type Request = ReturnType<typeof requestOf>;
 
-function requestOf(row: OutboxRow, ticket: TicketRow) {
+function requestOf(row: OutboxRow, ticket: ScoredTicket) {
   return {
     row,
     ticket,

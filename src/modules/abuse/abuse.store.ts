@@ -89,17 +89,36 @@ export type AppealRow = Selectable<AbuseTables["blacklist_appeals"]>;
 
 // --- scores -------------------------------------------------------------------------------------------
 
+/**
+ * The round's marks, and below its scores, go as one array per column read back by `unnest`: the text is
+ * the same whatever the number of rows, so a connection parses and plans it once and the app compiles no
+ * VALUES list of four parameters a row.
+ */
 export async function insertMarks(
   trx: Executor,
   marks: readonly { kind: MarkKind; value: string; ticketNo: string; at: Date }[],
 ): Promise<void> {
   if (!marks.length) return;
-  await on(trx)
-    .insertInto("abuse_marks")
-    .values(marks.map((m) => ({ kind: m.kind, value: m.value, ticket_no: m.ticketNo, at: m.at })))
-    .onConflict((oc) => oc.doNothing())
+  await sql`insert into abuse_marks (kind, value, ticket_no, at)
+    select * from unnest(${marks.map((m) => m.kind)}::text[], ${marks.map((m) => m.value)}::text[],
+      ${marks.map((m) => m.ticketNo)}::text[], ${marks.map((m) => m.at.toISOString())}::timestamptz[])
+    on conflict do nothing`.execute(trx);
+}
+
+/**
+ * What the scorer reads of the tickets it scores, by their numbers: the few columns a score needs, not the
+ * whole row (read-only, like `complainantFacts` below).
+ */
+export async function scoredTickets(trx: Executor, ticketNos: readonly string[]) {
+  if (!ticketNos.length) return [];
+  return trx
+    .selectFrom("tickets")
+    .select(["ticket_no", "customer_phone", "created_at", "category_source", "category", "description"])
+    .where(sql<boolean>`ticket_no = any(${[...ticketNos]}::text[])`)
     .execute();
 }
+
+export type ScoredTicket = Awaited<ReturnType<typeof scoredTickets>>[number];
 
 export interface FactsQuery {
   phone: string;
@@ -147,9 +166,7 @@ export async function complainantFacts(
       case when q.address is null then null else ${recent("address")} end as address,
       m.tickets + 1 as tickets,
       (select count(*)::int from (select 1 from orders where customer_phone = q.phone limit ${cap}) o) as orders,
-      (select count(*)::int from ledger_entries where ticket_no = any(m.nos) and ${payouts}) as refunds,
-      (select coalesce(sum(amount_fen), 0)::int from ledger_entries where ticket_no = any(m.nos) and ${payouts})
-        as refund_fen,
+      l.refunds, l.refund_fen,
       (select count(*)::int from (select 1 from abuse_scores where phone = q.phone and excessive_demand
         and ticket_no <> q.ticket_no limit ${cap}) e) as excessive
     from jsonb_to_recordset(${rows}::jsonb)
@@ -158,7 +175,11 @@ export async function complainantFacts(
       select count(*)::int as tickets, coalesce(array_agg(ticket_no), '{}') as nos
       from (select ticket_no from tickets where customer_phone = q.phone and ticket_no <> q.ticket_no
             order by created_at desc limit ${cap}) mine
-    ) m`.execute(trx);
+    ) m
+    cross join lateral (
+      select count(*)::int as refunds, coalesce(sum(amount_fen), 0)::int as refund_fen
+      from ledger_entries where ticket_no = any(m.nos) and ${payouts}
+    ) l`.execute(trx);
   const byIndex = new Map(r.rows.map((row) => [row.i, row]));
   return asked.map((_, i) => byIndex.get(i)!);
 }
@@ -175,20 +196,12 @@ export async function saveScores(
   at: Date,
 ): Promise<void> {
   if (!scores.length) return;
-  await on(trx)
-    .insertInto("abuse_scores")
-    .values(
-      scores.map((s) => ({
-        ticket_no: s.ticketNo,
-        phone: s.phone,
-        score: s.score,
-        reasons: JSON.stringify(s.reasons),
-        excessive_demand: s.excessiveDemand,
-        computed_at: at,
-      })),
-    )
-    .onConflict((oc) => oc.column("ticket_no").doNothing())
-    .execute();
+  await sql`insert into abuse_scores (ticket_no, phone, score, reasons, excessive_demand, computed_at)
+    select s.ticket_no, s.phone, s.score, s.reasons::jsonb, s.excessive_demand, ${at.toISOString()}::timestamptz
+    from unnest(${scores.map((s) => s.ticketNo)}::text[], ${scores.map((s) => s.phone)}::text[],
+      ${scores.map((s) => s.score)}::int[], ${scores.map((s) => JSON.stringify(s.reasons))}::text[],
+      ${scores.map((s) => s.excessiveDemand)}::boolean[]) as s(ticket_no, phone, score, reasons, excessive_demand)
+    on conflict (ticket_no) do nothing`.execute(trx);
 }
 
 export async function scoreOf(db: Executor, ticketNo: string) {
