@@ -7,12 +7,14 @@ import type { Channels } from "./channels/index.ts";
 import { afterFailure, type RetryPolicy, sendableAt } from "./delivery.domain.ts";
 import { type NoticeSettings, planNotices, type TicketFacts } from "./notices.domain.ts";
 import {
+  type ClaimedNotice,
   claimDueNotices,
   customTemplates,
   insertNotices,
   type NewNotice,
-  recordAttempt,
-  recordSent,
+  type Outcome,
+  recordOutcome,
+  releaseClaims,
 } from "./notifications.store.ts";
 import { SHIPPED_TEMPLATES } from "./shipped-templates.ts";
 import { pickTemplate, render, type Template } from "./templates.domain.ts";
@@ -27,9 +29,17 @@ import { pickTemplate, render, type Template } from "./templates.domain.ts";
 
 const CONSUMER = "notifications";
 const EVENT_BATCH = 200;
-const SEND_BATCH = 20;
+/** Notices claimed at once: the claim and the recording of the outcomes are one statement each per page. */
+const SEND_BATCH = 200;
+/** Provider calls in flight at once, so a slow provider is not hammered. */
+const SENDS_AT_ONCE = 20;
 /** Longer than any send may take: a notice claimed by a process that died is tried again after it. */
 const LEASE_SECONDS = 120;
+/**
+ * No send starts later than this after the claim (real time), so every send ends within the lease even
+ * when slow providers make a page's turns long; the notices not started by then are given back.
+ */
+const START_WITHIN_MS = (LEASE_SECONDS * 1000) / 2;
 
 export const settingsOf = (pack: PolicyPack | undefined): NoticeSettings => ({
   quietHours: pack?.notifications?.quietHours,
@@ -56,11 +66,13 @@ const factsOf = (r: OutboxRow): TicketFacts => ({
   firstResponseDueAt: new Date(r.first_response_due_at),
 });
 
+/** The notices of one event; `nowText` is `now` as the rows carry it, written once per batch. */
 function noticesOf(
   ctx: AppContext,
   r: OutboxRow,
   custom: ReadonlyMap<string, Template>,
   now: Date,
+  nowText: string,
 ): NewNotice[] {
   const pack = ctx.packs.get(r.business_line as BusinessLine);
   const settings = settingsOf(pack);
@@ -74,16 +86,20 @@ function noticesOf(
     { trackingUrl },
     locale,
   );
-  return planned.flatMap((p): NewNotice[] => {
+  const notices: NewNotice[] = [];
+  for (const p of planned) {
     const picked = pickTemplate(
       { businessLine: r.business_line, channel: p.channel, locale: p.locale, kind: p.kind },
       custom,
       SHIPPED_TEMPLATES,
     );
-    if (!picked) return [];
-    const subject = picked.template.subject ? render(picked.template.subject, p.values) : null;
-    const body = render(picked.template.body, p.values);
-    const base = {
+    if (!picked) continue;
+    // A message in our own inbox is delivered by being stored, and rings nothing at night.
+    const inApp = p.channel === "in_app";
+    const at = inApp ? now : sendableAt(now, settings.quietHours, p.urgent);
+    const held = at > now;
+    // Every row of one shape, built at once: thousands per batch, and JSON.stringify is fastest on those.
+    notices.push({
       ticket_no: r.ticket_no,
       business_line: r.business_line,
       event_id: r.id,
@@ -92,32 +108,35 @@ function noticesOf(
       channel: p.channel,
       recipient: p.recipient,
       locale: p.locale,
-      subject,
-      body,
+      subject: picked.template.subject ? render(picked.template.subject, p.values) : null,
+      body: render(picked.template.body, p.values),
       urgent: p.urgent,
+      status: inApp ? "sent" : "pending",
+      provider: inApp ? "in_app" : null,
       max_attempts: ctx.config.notifications.maxAttempts,
-      created_at: now,
-    };
-    // A message in our own inbox is delivered by being stored, and rings nothing at night.
-    if (p.channel === "in_app")
-      return [{ ...base, status: "sent" as const, provider: "in_app", sent_at: now, next_attempt_at: null }];
-    const at = sendableAt(now, settings.quietHours, p.urgent);
-    return [{ ...base, status: "pending" as const, next_attempt_at: at, held_until: at > now ? at : null }];
-  });
+      next_attempt_at: inApp ? null : held ? at : nowText,
+      held_until: held ? at : null,
+      created_at: nowText,
+      sent_at: inApp ? nowText : null,
+    });
+  }
+  return notices;
 }
 
 /** One batch of events into notices. Returns how many events it handled. */
 export async function writeNotices(ctx: AppContext, now: Date, limit = EVENT_BATCH): Promise<number> {
-  // Read before the transaction: on PGlite a query outside an open transaction would wait for it.
-  const custom = await customTemplates(ctx.db);
   return ctx.db.transaction().execute(async (trx) => {
     const cursor = await lockOutboxCursor(trx, CONSUMER);
     if (!cursor) return 0;
     const rows = await outboxAfter(trx, cursor, limit);
     if (!rows.length) return 0;
+    // Read only when there are events to write, and on the transaction: on PGlite a query on `ctx.db`
+    // would wait for the transaction to end.
+    const custom = await customTemplates(trx);
+    const nowText = now.toISOString();
     await insertNotices(
       trx,
-      rows.flatMap((r) => noticesOf(ctx, r, custom, now)),
+      rows.flatMap((r) => noticesOf(ctx, r, custom, now, nowText)),
     );
     const last = rows[rows.length - 1]!;
     await moveOutboxCursor(trx, CONSUMER, { tx: last.tx, id: last.id });
@@ -125,57 +144,69 @@ export async function writeNotices(ctx: AppContext, now: Date, limit = EVENT_BAT
   });
 }
 
-/** One batch of due notices through their channels. Returns how many it tried. */
+/**
+ * One page of due notices through their channels, at most SENDS_AT_ONCE at a time: one slow or failing
+ * provider does not hold up the notices of the others. Returns how many it claimed.
+ */
 export async function sendDueNotices(
   ctx: AppContext,
   channels: Channels,
   now: Date,
   limit = SEND_BATCH,
+  startWithinMs = START_WITHIN_MS,
 ): Promise<number> {
   const claimed = await claimDueNotices(ctx.db, now, LEASE_SECONDS, limit);
   const policy = retryPolicyOf(ctx);
-  // Side by side: one slow or failing provider does not hold up the notices of the others.
-  await Promise.all(
-    claimed.map(async (n) => {
-      const adapter: ChannelAdapter | undefined = channels[n.channel as keyof Channels];
-      try {
-        if (!adapter) throw new PermanentFailure(`no adapter for channel ${n.channel}`);
-        const { reference } = await adapter.send({
-          id: n.id,
-          ticketNo: n.ticket_no,
-          kind: n.kind,
-          recipient: n.recipient,
-          subject: n.subject,
-          body: n.body,
-        });
-        await recordSent(ctx.db, {
-          id: n.id,
-          attempts: n.attempts,
-          provider: adapter.provider,
-          reference,
-          at: ctx.clock.now(),
-        });
-      } catch (error) {
-        const quiet = settingsOf(ctx.packs.get(n.business_line as BusinessLine)).quietHours;
-        const next = afterFailure(
-          n.attempts,
-          now,
-          policy,
-          error instanceof PermanentFailure,
-          quiet,
-          n.urgent,
-        );
-        await recordAttempt(ctx.db, n.id, n.attempts, {
-          provider: adapter?.provider ?? null,
-          last_error: errorText(error),
-          ...(next.status === "dead"
-            ? { status: "dead" as const, dead_at: now, next_attempt_at: null }
-            : { next_attempt_at: next.status === "pending" ? next.nextAttemptAt : null }),
-        });
-      }
-    }),
-  );
+  const startBy = performance.now() + startWithinMs;
+  // Outcomes are not awaited one by one: those of sends ending together are recorded together.
+  const recorded: Promise<void>[] = [];
+  let next = 0;
+  const sender = async () => {
+    while (next < claimed.length && performance.now() < startBy) {
+      const outcome = await attempt(ctx, channels, claimed[next++]!, now, policy);
+      const saved = recordOutcome(ctx.db, outcome);
+      saved.catch(() => {}); // seen below, once the page is through: not an unhandled rejection meanwhile
+      recorded.push(saved);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SENDS_AT_ONCE, claimed.length) }, sender));
+  await Promise.all([...recorded, releaseClaims(ctx.db, claimed.slice(next), now)]);
   return claimed.length;
+}
+
+/** Hands one claimed notice to its channel; answers how it went, never throws. */
+async function attempt(
+  ctx: AppContext,
+  channels: Channels,
+  n: ClaimedNotice,
+  now: Date,
+  policy: RetryPolicy,
+): Promise<Outcome> {
+  const adapter: ChannelAdapter | undefined = channels[n.channel as keyof Channels];
+  const claim = { id: n.id, attempts: n.attempts, provider: adapter?.provider ?? null };
+  try {
+    if (!adapter) throw new PermanentFailure(`no adapter for channel ${n.channel}`);
+    const { reference } = await adapter.send({
+      id: n.id,
+      ticketNo: n.ticket_no,
+      kind: n.kind,
+      recipient: n.recipient,
+      subject: n.subject,
+      body: n.body,
+    });
+    return { ...claim, status: "sent", reference, at: ctx.clock.now() };
+  } catch (error) {
+    const quiet = settingsOf(ctx.packs.get(n.business_line as BusinessLine)).quietHours;
+    const next = afterFailure(n.attempts, now, policy, error instanceof PermanentFailure, quiet, n.urgent);
+    const failed = { ...claim, error: errorText(error), at: now };
+    return next.status === "dead"
+      ? { ...failed, status: "dead" }
+      : {
+          ...failed,
+          status: "pending",
+          nextAttemptAt: next.status === "pending" ? next.nextAttemptAt : null,
+        };
+  }
 }
 
 export const noticeWriter = (ctx: AppContext): Poller =>
