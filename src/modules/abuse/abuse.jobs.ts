@@ -2,7 +2,12 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { type Poller, serialPoller } from "../../platform/jobs.ts";
-import { lockOutboxCursor, moveOutboxCursor, type OutboxRow, outboxAfter } from "../tickets/outbox.store.ts";
+import {
+  lockOutboxCursor,
+  moveOutboxCursor,
+  type OutboxEvent,
+  outboxEventsAfter,
+} from "../tickets/outbox.store.ts";
 import { COUNT_CAP, LOOKBACK_DAYS, markValue, scoreComplaint } from "./abuse.domain.ts";
 import {
   addAudit,
@@ -34,7 +39,7 @@ export async function scoreBatch(ctx: AppContext, limit = SCORER_BATCH): Promise
   return ctx.db.transaction().execute(async (trx) => {
     const cursor = await lockOutboxCursor(trx, CONSUMER);
     if (!cursor) return 0;
-    const rows = await outboxAfter(trx, cursor, limit);
+    const rows = await outboxEventsAfter(trx, cursor, limit);
     if (!rows.length) return 0;
     const received = rows.filter((r) => r.type === "received");
     const tickets = new Map(
@@ -58,7 +63,7 @@ export async function scoreBatch(ctx: AppContext, limit = SCORER_BATCH): Promise
 
 type Request = ReturnType<typeof requestOf>;
 
-function requestOf(row: OutboxRow, ticket: ScoredTicket) {
+function requestOf(row: OutboxEvent, ticket: ScoredTicket) {
   return {
     row,
     ticket,

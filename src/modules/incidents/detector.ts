@@ -6,8 +6,8 @@ import type { BusinessLine, PolicyPack } from "../../policy-packs/schema.ts";
 import {
   lockOutboxCursor,
   moveOutboxCursor,
-  outboxAfter,
   outboxAhead,
+  outboxEventsAfter,
   outboxHeld,
 } from "../tickets/outbox.store.ts";
 import { eventsInsert } from "../tickets/tickets.store.ts";
@@ -86,7 +86,7 @@ export async function detectOnce(
   return ctx.db.transaction().execute(async (trx) => {
     const cursor = await lockOutboxCursor(trx, DETECTOR);
     if (!cursor) return { read: 0, held: false };
-    const rows = await outboxAfter(trx, cursor, limit);
+    const rows = await outboxEventsAfter(trx, cursor, limit);
     const last = rows[rows.length - 1];
     const ticketNos = rows.filter((r) => r.type === "received").map((r) => r.ticket_no);
     let held = false;

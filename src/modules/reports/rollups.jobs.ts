@@ -1,7 +1,7 @@
 import type { Db } from "../../db/database.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { type Poller, serialPoller } from "../../platform/jobs.ts";
-import { lockOutboxCursor, moveOutboxCursor, outboxAfter } from "../tickets/outbox.store.ts";
+import { lockOutboxCursor, moveOutboxCursor, outboxEventsAfter } from "../tickets/outbox.store.ts";
 import {
   agentKeyOf,
   dailyKeyOf,
@@ -37,7 +37,7 @@ export async function rollUpEvents(db: Db, limit = EVENT_BATCH): Promise<number>
   return db.transaction().execute(async (trx) => {
     const cursor = await lockOutboxCursor(trx, CONSUMER);
     if (!cursor) return 0;
-    const events = await outboxAfter(trx, cursor, limit);
+    const events = await outboxEventsAfter(trx, cursor, limit);
     if (!events.length) return 0;
     const ticketNos = [...new Set(events.map((e) => e.ticket_no))].sort();
     const before = await lockFacts(trx, ticketNos);
