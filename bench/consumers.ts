@@ -22,7 +22,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
-import pg from "pg";
 import { type App, buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { openAndMigrate } from "../src/db/database.ts";
@@ -30,6 +29,7 @@ import { upsertOrder } from "../src/modules/orders/orders.store.ts";
 import { createApiKey } from "../src/modules/users/users.store.ts";
 import { SystemClock } from "../src/platform/clock.ts";
 import { loadPacks } from "../src/policy-packs/load.ts";
+import { admin as adminStatement } from "./lib/app-processes.ts";
 import { ownCpuMs, snapshot, spent } from "./lib/cpu.ts";
 import { fmt } from "./lib/figures.ts";
 import { intakeBodyOf, orderNoOf, orderOf } from "./lib/intake-fixture.ts";
@@ -41,15 +41,7 @@ const TICKETS = Number(env.BENCH_TICKETS ?? 5000);
 /** In the order a deployment's timers would first reach them; the sender needs the writer's notices. */
 const CONSUMERS = ["notices.write", "notices.send", "abuse.score", "reports", "incidents.detect"];
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string) => adminStatement(statement, ADMIN_URL);
 
 async function fileTickets(app: App, apiKey: string, count: number) {
   let next = 0;

@@ -32,6 +32,7 @@ import { openAndMigrate } from "../src/db/database.ts";
 import { loadDemo } from "../src/modules/demo/demo.ts";
 import { upsertOrder } from "../src/modules/orders/orders.store.ts";
 import { createApiKey } from "../src/modules/users/users.store.ts";
+import { admin as adminStatement } from "./lib/app-processes.ts";
 import { snapshot, spent } from "./lib/cpu.ts";
 import { fmt, loadText } from "./lib/figures.ts";
 import { intakeBodyOf, orderNoOf, orderOf, percentile } from "./lib/intake-fixture.ts";
@@ -46,15 +47,7 @@ const PLANTS = Number(env.BENCH_PLANTS ?? 6);
 const ROOT = join(fileURLToPath(import.meta.url), "../..");
 const log = (line: string) => console.log(line);
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string) => adminStatement(statement, ADMIN_URL);
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

@@ -35,8 +35,9 @@ export async function storedTickets(databaseUrl: string): Promise<number> {
   }
 }
 
-async function admin(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
+/** One statement on an admin connection (create or drop a bench database); BENCH_PG_URL unless given. */
+export async function admin(statement: string, url = PG_URL): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     await c.query(statement);
