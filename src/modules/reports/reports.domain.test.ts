@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   agentKeyOf,
+  changedFacts,
   changeOf,
   factOf,
   isMonth,
@@ -116,6 +117,17 @@ describe("a ticket's contribution", () => {
     ]);
     // The agent's row did not change at all: no write.
     expect(rollupDeltas(before, after, agentKeyOf)).toEqual([]);
+  });
+
+  it("rewrites only the facts an event changed, and every new ticket's", () => {
+    const kept = factOf(ticket({ ticketNo: "T1" }));
+    const moved = factOf(ticket({ ticketNo: "T2", category: "delivery" }));
+    const movedNow = factOf(ticket({ ticketNo: "T2", category: "food", subType: "foreign_object" }));
+    const fresh = factOf(ticket({ ticketNo: "T3" }));
+    expect(changedFacts([kept, moved], [factOf(ticket({ ticketNo: "T1" })), movedNow, fresh])).toEqual([
+      movedNow,
+      fresh,
+    ]);
   });
 });
 

@@ -187,6 +187,18 @@ export function rollupDeltas(
   return [...rows.values()].filter((r) => MEASURES.some((m) => r.measures[m] !== 0));
 }
 
+/** The facts in `after` that differ from those stored (`before`): a ticket an event left as it was needs no write. */
+export function changedFacts(before: readonly TicketFact[], after: readonly TicketFact[]): TicketFact[] {
+  const stored = new Map(before.map((f) => [f.ticketNo, f]));
+  const same = (a: TicketFact, b: TicketFact) =>
+    (Object.keys(a.key) as (keyof FactKey)[]).every((k) => a.key[k] === b.key[k]) &&
+    MEASURES.every((m) => a.measures[m] === b.measures[m]);
+  return after.filter((f) => {
+    const old = stored.get(f.ticketNo);
+    return !old || !same(old, f);
+  });
+}
+
 // ---- months (Asia/Shanghai) ----
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -4,14 +4,12 @@ import { type Poller, serialPoller } from "../../platform/jobs.ts";
 import { lockOutboxCursor, moveOutboxCursor, outboxEventsAfter } from "../tickets/outbox.store.ts";
 import {
   agentKeyOf,
+  changedFacts,
   dailyKeyOf,
-  type FactKey,
   factOf,
-  MEASURES,
   monthlyKeyOf,
   riderKeyOf,
   rollupDeltas,
-  type TicketFact,
 } from "./reports.domain.ts";
 import {
   addToAgents,
@@ -50,18 +48,6 @@ export async function rollUpEvents(db: Db, limit = EVENT_BATCH): Promise<number>
     const last = events[events.length - 1]!;
     await moveOutboxCursor(trx, CONSUMER, { tx: last.tx, id: last.id });
     return events.length;
-  });
-}
-
-/** The facts that differ from those stored: a ticket an event left as it was needs no write. */
-function changedFacts(before: readonly TicketFact[], after: readonly TicketFact[]): TicketFact[] {
-  const stored = new Map(before.map((f) => [f.ticketNo, f]));
-  const same = (a: TicketFact, b: TicketFact) =>
-    (Object.keys(a.key) as (keyof FactKey)[]).every((k) => a.key[k] === b.key[k]) &&
-    MEASURES.every((m) => a.measures[m] === b.measures[m]);
-  return after.filter((f) => {
-    const old = stored.get(f.ticketNo);
-    return !old || !same(old, f);
   });
 }
 
