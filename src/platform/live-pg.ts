@@ -24,6 +24,10 @@ export const LIVE_CHANNEL = "aftersale_ticket_changed";
 
 // NOTIFY payloads must stay under 8000 bytes; a batch is cut well before that.
 const MAX_PAYLOAD = 7000;
+// Ticket changes are hints for other processes' screens to re-read, so they wait this long to travel
+// together: under a stream of intakes, a few NOTIFYs a second instead of one per insert batch (each is a
+// statement, and wakes every listening process). Chat frames go on the next turn of the event loop.
+export const TICKET_GATHER_MS = 25;
 const MAX_RETRY_MS = 10_000;
 
 interface Envelope {
@@ -37,7 +41,8 @@ export class PgLiveRelay implements LiveRelay {
   private readonly origin = randomUUID();
   private readonly receivers = new Map<string, (message: unknown) => void>();
   private readonly pending = new Map<string, unknown[]>();
-  private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushAt = 0;
   private sending = false;
   private listener: pg.Client | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -83,6 +88,7 @@ export class PgLiveRelay implements LiveRelay {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     const client = this.listener;
     this.listener = null;
     await client?.end().catch(() => {});
@@ -92,17 +98,27 @@ export class PgLiveRelay implements LiveRelay {
     const queue = this.pending.get(channel);
     if (queue) queue.push(message);
     else this.pending.set(channel, [message]);
-    if (this.flushScheduled || this.sending) return;
-    this.flushScheduled = true;
-    // Messages of one turn of the event loop (a burst of intakes) travel as one NOTIFY.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      void this.drain();
-    });
+    if (!this.sending) this.flushIn(channel === LIVE_CHANNEL ? TICKET_GATHER_MS : 0);
   }
 
-  /** One NOTIFY at a time: what piles up meanwhile goes out as the next batch, still in order. */
+  /** Drains within `ms` (sooner if a drain is already due sooner); 0: after this turn of the event loop. */
+  private flushIn(ms: number): void {
+    const at = performance.now() + ms;
+    if (this.flushTimer && this.flushAt <= at) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushAt = at;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.drain();
+    }, ms);
+  }
+
+  /**
+   * One NOTIFY at a time: what piles up meanwhile goes out as the next batch, still in order; if only
+   * ticket changes piled up, they gather again first.
+   */
   private async drain(): Promise<void> {
+    if (this.sending || this.closed) return;
     this.sending = true;
     try {
       while (this.pending.size) {
@@ -113,10 +129,13 @@ export class PgLiveRelay implements LiveRelay {
             await sql`select pg_notify(${channel}, ${payload})`
               .execute(this.db)
               .catch((error: Error) => this.warn(`live: could not tell other processes (${error.message})`));
+        if (this.pending.size === 1 && this.pending.has(LIVE_CHANNEL)) break;
       }
     } finally {
       this.sending = false;
     }
+    if (this.pending.size)
+      this.flushIn(this.pending.size === 1 && this.pending.has(LIVE_CHANNEL) ? TICKET_GATHER_MS : 0);
   }
 
   private async connect(retryMs: number): Promise<void> {
