@@ -2,9 +2,9 @@
  * The raw limit of intake: the statements one `POST /api/v1/tickets` executes, through the same store
  * functions and the same Kysely dialect as the route, at a fixed concurrency, without HTTP, JSON schema,
  * auth, hooks or the validation and triage CPU (the draft is decided once per kind of request and reused).
- *   1. findOrderAndRecentComplaints  select … from orders, with the phone's recent ticket count
- *   2. insertTicket                  with k as (…nextval…), t as (insert tickets), e as (insert ticket_events),
- *                                    c as (insert sla_clocks), a as (update attachments) select ticket_no from t
+ *   1. findIntakeFacts  select … from orders, with the phone's recent ticket count and blacklist listing
+ *   2. insertTicket     with k as (…nextval…), t as (insert tickets), e as (insert ticket_events),
+ *                       c as (insert sla_clocks), a as (update attachments) select ticket_no from t
  * With BENCH_IDEMPOTENCY=1 both also look the Idempotency-Key up first (findIdempotencyKey).
  * The route's API-key lookup is cached (ApiKeyCache), so it adds no round trip in the steady state.
  */
@@ -16,7 +16,7 @@ import {
   decideIntake,
   type TicketDraft,
 } from "../../src/modules/intake/intake.domain.ts";
-import { findOrderAndRecentComplaints } from "../../src/modules/orders/orders.store.ts";
+import { findIntakeFacts } from "../../src/modules/intake/intake.store.ts";
 import { type Actor, findIdempotencyKey, insertTicket } from "../../src/modules/tickets/tickets.store.ts";
 import { canonicalJson, sha256 } from "../../src/platform/ids.ts";
 import type { Packs } from "../../src/policy-packs/load.ts";
@@ -61,12 +61,7 @@ export async function runRawIntake(
       : null;
     if (idempotency && (await findIdempotencyKey(db, idempotency.key)))
       throw new Error(`raw: key ${idempotency.key} already used`);
-    const found = await findOrderAndRecentComplaints(
-      db,
-      body.orderNo as string,
-      phone,
-      complaintWindowStarts(packs, now),
-    );
+    const found = await findIntakeFacts(db, body.orderNo as string, phone, complaintWindowStarts(packs, now));
     const order = found?.order;
     if (!order || order.customerPhone !== phone) throw new Error(`raw: order ${body.orderNo} not seeded`);
     const previousComplaints = found.previousComplaints;

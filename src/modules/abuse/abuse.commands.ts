@@ -7,7 +7,6 @@ import { remediesOfTicket } from "../remedies/remedies.store.ts";
 import { findTicket, listEvents, type TicketRow, ticketsOfPhone } from "../tickets/tickets.store.ts";
 import {
   type AuditActor,
-  activeListingAtIntake,
   activeListingOf,
   appealsOf,
   auditOf,
@@ -23,10 +22,6 @@ import { isInForce, type ListedRouting, type Listing, routeListedRequest } from 
  * What the abuse module adds to other modules' work: intake's blacklist screen, the facts an agent sees
  * on a ticket (score, listing, suspension), and the legal export of a customer's complete record.
  */
-
-/** Intake's one look-up, made alongside its order look-up: the phone's active listing, if any. */
-export const listingOf = (ctx: AppContext, phone: string): Promise<Listing | null> =>
-  activeListingAtIntake(ctx.db, phone);
 
 /** A listed customer's request is still registered, routed to the supervisors and flagged. */
 export function routeIfListed(

@@ -230,7 +230,7 @@ const asListing = (r: ListingRow): Listing => ({
   status: r.status,
 });
 
-/** The one indexed read intake makes for every request: the phone's active listing, if any. */
+/** The phone's active listing, if any (intake reads it with the order: intake/intake.store.ts). */
 export async function activeListingOf(db: Executor, phone: string): Promise<Listing | null> {
   if (!phone) return null;
   const r = await on(db)
@@ -241,21 +241,6 @@ export async function activeListingOf(db: Executor, phone: string): Promise<List
     .executeTakeFirst();
   return r ? asListing(r) : null;
 }
-
-/** The same for intake's hot path: intakes arriving together ask in one statement. */
-export const activeListingAtIntake = (db: Db, phone: string): Promise<Listing | null> =>
-  phone ? groupedListing(db, phone) : Promise.resolve(null);
-
-const groupedListing = groupCommit(async (db: Db, phones: string[]) => {
-  const rows = await on(db)
-    .selectFrom("blacklist")
-    .selectAll()
-    .where(sql<boolean>`phone = any(${phones}::text[])`)
-    .where("status", "=", "active")
-    .execute();
-  const byPhone = new Map(rows.map((r) => [r.phone, asListing(r)]));
-  return phones.map((p) => byPhone.get(p) ?? null);
-});
 
 export async function insertListing(
   trx: Executor,

@@ -2,10 +2,9 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, type ErrorDetail, type Locale, text } from "../../platform/errors.ts";
 import { localTime } from "../../platform/format.ts";
 import type { PolicyPack } from "../../policy-packs/schema.ts";
-import { complainantMarks, listingOf, routeIfListed } from "../abuse/abuse.commands.ts";
+import { complainantMarks, routeIfListed } from "../abuse/abuse.commands.ts";
 import { findAttachmentsForIntake } from "../attachments/attachments.store.ts";
 import { readText } from "../nlp/understanding.ts";
-import { findOrderAndRecentComplaints } from "../orders/orders.store.ts";
 import { calendarOf } from "../sla/calendar.store.ts";
 import { firstResponseMinutes, minutesText } from "../sla/sla.domain.ts";
 import {
@@ -22,6 +21,7 @@ import {
   normalisePhone,
   type TicketDraft,
 } from "./intake.domain.ts";
+import { findIntakeFacts } from "./intake.store.ts";
 
 /**
  * Registering one after-sales request, whatever the channel: the web form's route, an e-mail, a call
@@ -111,12 +111,9 @@ export async function registerRequest(
   const ids = Array.isArray(body.attachmentIds)
     ? body.attachmentIds.filter((x): x is string => typeof x === "string")
     : [];
-  const [found, attachments, listing] = await Promise.all([
-    orderNo
-      ? findOrderAndRecentComplaints(ctx.db, orderNo, phone, complaintWindowStarts(ctx.packs, now))
-      : null,
+  const [found, attachments] = await Promise.all([
+    orderNo ? findIntakeFacts(ctx.db, orderNo, phone, complaintWindowStarts(ctx.packs, now)) : null,
     ids.length ? findAttachmentsForIntake(ctx.db, ids) : [],
-    listingOf(ctx, phone),
   ]);
   const order = found?.order ?? null;
   const previousComplaints = found?.previousComplaints ?? 0;
@@ -138,7 +135,7 @@ export async function registerRequest(
     ? { ...decision.draft, details: { ...decision.draft.details, contactEmail: contact.email } }
     : decision.draft;
   // A blacklisted customer is still heard: the request is registered, flagged, for a supervisor.
-  const listed = routeIfListed(listing, drafted, now);
+  const listed = routeIfListed(found?.listing ?? null, drafted, now);
   const d = listed
     ? { ...drafted, queue: listed.queue, details: { ...drafted.details, blacklisted: listed.flag } }
     : drafted;

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { OrderItemRow } from "../../db/schema.ts";
-import { groupCommit } from "../../platform/batcher.ts";
 import type { IntakeOrder } from "../intake/intake.domain.ts";
 
 export interface OrderInput {
@@ -41,7 +40,7 @@ export async function upsertOrder(
 export const findOrder = (db: Db, orderNo: string) =>
   db.selectFrom("orders").selectAll().where("order_no", "=", orderNo).executeTakeFirst();
 
-type IntakeOrderRow = {
+export type IntakeOrderRow = {
   order_no: string;
   business_line: string;
   customer_phone: string;
@@ -50,7 +49,7 @@ type IntakeOrderRow = {
   region: string;
 };
 
-const intakeOrderOf = (row: IntakeOrderRow): IntakeOrder => ({
+export const intakeOrderOf = (row: IntakeOrderRow): IntakeOrder => ({
   orderNo: row.order_no,
   businessLine: row.business_line,
   customerPhone: row.customer_phone,
@@ -66,48 +65,4 @@ export async function findOrderForIntake(db: Db, orderNo: string): Promise<Intak
     .where("order_no", "=", orderNo)
     .executeTakeFirst();
   return row ? intakeOrderOf(row) : null;
-}
-
-/**
- * What intake needs to know before deciding, in one round trip: the order, and how many tickets the
- * phone filed since its line's repeat-complainant window began (`sinceByLine`, keyed by business line).
- * The count is only taken when the phone owns the order: otherwise it is 0 and never used.
- */
-export const findOrderAndRecentComplaints = (
-  db: Db,
-  orderNo: string,
-  phone: string,
-  sinceByLine: Record<string, Date>,
-): Promise<{ order: IntakeOrder; previousComplaints: number } | null> =>
-  groupedLookup(db, { orderNo, phone, sinceByLine });
-
-type Lookup = { orderNo: string; phone: string; sinceByLine: Record<string, Date> };
-
-// Intakes arriving together ask together: one statement for the batch (see platform/batcher.ts).
-const groupedLookup = groupCommit(findOrdersAndRecentComplaints);
-
-async function findOrdersAndRecentComplaints(db: Db, batch: readonly Lookup[]) {
-  const asked = JSON.stringify(
-    batch.map((l, i) => ({
-      i,
-      order_no: l.orderNo,
-      phone: l.phone,
-      since: Object.fromEntries(Object.entries(l.sinceByLine).map(([k, v]) => [k, v.toISOString()])),
-    })),
-  );
-  const result = await sql<IntakeOrderRow & { i: number; previous: number }>`
-    select q.i, o.order_no, o.business_line, o.customer_phone, o.merchant_id, o.rider_id, o.region,
-      case when o.customer_phone = q.phone then (
-        select count(*) from tickets t
-        where t.customer_phone = q.phone and t.created_at >= (q.since ->> o.business_line)::timestamptz
-      ) else 0 end as previous
-    from jsonb_to_recordset(${asked}::jsonb) as q(i int, order_no text, phone text, since jsonb)
-    join orders o on o.order_no = q.order_no
-    -- The planner cannot see into the JSON and guesses 100 rows: the array lets it use the key's index
-    -- instead of reading every order.
-    where o.order_no = any(${batch.map((l) => l.orderNo)}::text[])`.execute(db);
-  const found: ({ order: IntakeOrder; previousComplaints: number } | null)[] = batch.map(() => null);
-  for (const row of result.rows)
-    found[row.i] = { order: intakeOrderOf(row), previousComplaints: Number(row.previous) };
-  return found;
 }
