@@ -11,16 +11,19 @@
  *
  * The raw limit is measured in the same run at the same concurrency: the intake's SQL statements through
  * the same store functions without HTTP (bench/lib/intake-raw.ts). On PostgreSQL it runs here over a
- * pg.Pool of the app's size (20); on PGlite inside the app's process, on the app's own session.
+ * pg.Pool of the app's size (20), with the app's background consumers held off their outbox cursors;
+ * on PGlite inside the app's process, on the app's own session, between the consumers' pages.
  *
  * After every run the database must hold exactly one ticket and one "received" event per 2xx (or per raw
  * intake), and no order twice; otherwise the bench fails.
  *
  * Environment:
- *   BENCH_TARGETS=postgres,pglite   BENCH_CONNECTIONS=1,8,32   BENCH_SECONDS=5   BENCH_RAW_SECONDS=3
+ *   BENCH_TARGETS=postgres,pglite   BENCH_CONNECTIONS=1,8,32   BENCH_SECONDS=10  BENCH_RAW_SECONDS=3
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test   admin connection that creates and drops the
  *                                   bench database (bench_intake_<pid>)
  *   BENCH_WAIT_QUIET=seconds        before each step, wait up to this long for the machine to be idle
+ *   BENCH_SETTLE=120                before each measured run, wait up to this long for the background
+ *                                   consumers to handle every earlier ticket (jobs on)
  *   BENCH_CPU_PROF=dir              V8 CPU profile of the app process during each measured HTTP run,
  *                                   dir/intake-<db>-c<N>.cpuprofile (open in Chrome DevTools)
  *   BENCH_IDEMPOTENCY=1             send an Idempotency-Key with every request (one more lookup each)
@@ -39,17 +42,18 @@ import { type CpuSnapshot, type CpuSpent, coreShare, snapshot, spent, waitForQui
 import { fmt } from "./lib/figures.ts";
 import { intakeBodyOf, percentile } from "./lib/intake-fixture.ts";
 import { type RawResult, runRawIntake } from "./lib/intake-raw.ts";
-import type { ServerReady, TicketCounts } from "./lib/intake-server.ts";
+import type { Backlog, ServerReady, TicketCounts } from "./lib/intake-server.ts";
 
 type DatabaseName = "postgres" | "pglite";
 
 const env = process.env;
 const DATABASES = (env.BENCH_TARGETS ?? "postgres,pglite").split(",").map((s) => s.trim()) as DatabaseName[];
 const CONNECTIONS = (env.BENCH_CONNECTIONS ?? "1,8,32").split(",").map(Number);
-const SECONDS = Number(env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const RAW_SECONDS = Number(env.BENCH_RAW_SECONDS ?? 3);
 const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const WAIT_QUIET = Number(env.BENCH_WAIT_QUIET ?? 0);
+const SETTLE_SECONDS = Number(env.BENCH_SETTLE ?? 120);
 const IDEMPOTENCY = env.BENCH_IDEMPOTENCY === "1";
 /** As src/main.ts: openDatabase's default pool. The raw loop gets the same number of connections. */
 const APP_POOL_SIZE = 20;
@@ -160,6 +164,30 @@ interface Run {
   /** Latencies in ms, ascending. */
   latencies: number[];
   cpu: CpuSpent;
+  /** The consumers' backlog when the run ended: work its tickets left for after it. */
+  behind?: Backlog;
+}
+
+/**
+ * Waits (up to BENCH_SETTLE seconds) until the background consumers have handled every earlier ticket,
+ * so a measured run pays for its own tickets' consumption and not for the catch-up of the runs before
+ * it: without this, CPU per ticket and tickets/s moved by a third from run to run with how far the
+ * consumers lagged when it began.
+ */
+async function settle(b: Bench): Promise<void> {
+  const t0 = performance.now();
+  let left = await b.app.call<Backlog>("backlog");
+  if (!left.jobs) return;
+  while ((left.events > 0 || left.notices > 0) && performance.now() - t0 < SETTLE_SECONDS * 1000) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = await b.app.call<Backlog>("backlog");
+  }
+  const waited = (performance.now() - t0) / 1000;
+  if (left.events > 0 || left.notices > 0)
+    log(
+      `  (consumers still ${left.events} events and ${left.notices} notices behind after ${fmt(waited, 0)} s)`,
+    );
+  else if (waited > 1) log(`  (waited ${fmt(waited, 1)} s for the consumers to catch up)`);
 }
 
 /** `amount` requests at `connections`, each with the next order; every request is answered before it ends. */
@@ -218,6 +246,7 @@ async function httpRun(b: Bench, connections: number, amount: number, profileFil
   });
   const { error, result } = await finished;
   const cpuAfter = await cpuNow(b);
+  const behind = await app.call<Backlog>("backlog");
   if (profileFile) {
     await app.call("profile-stop", { file: profileFile });
     log(`  CPU profile of the app process: ${profileFile}`);
@@ -237,6 +266,7 @@ async function httpRun(b: Bench, connections: number, amount: number, profileFil
     seconds: (lastResponse - started) / 1000,
     latencies: latencies.sort((x, y) => x - y),
     cpu: spent(cpuBefore, cpuAfter),
+    behind,
   };
 }
 
@@ -281,7 +311,13 @@ function cpuLine(db: DatabaseName, label: string, r: Run, client: string): strin
     db === "postgres"
       ? `app ${us(r.cpu.app)} + postgres ${us(r.cpu.postgres)} + ${client} ${us(r.cpu.self)} µs`
       : `app+PGlite ${us(r.cpu.app)} + ${client} ${us(r.cpu.self)} µs`;
-  return `${label} ${parts}, other work ${fmt(coreShare(r.cpu.other, r.cpu.seconds), 0)}% of the cores`;
+  const behind =
+    r.behind?.jobs && (r.behind.events || r.behind.notices)
+      ? `; at the end, events past each consumer: ${Object.entries(r.behind.byConsumer)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(", ")}; notices due unsent: ${r.behind.notices}`
+      : "";
+  return `${label} ${parts}, other work ${fmt(coreShare(r.cpu.other, r.cpu.seconds), 0)}% of the cores${behind}`;
 }
 
 async function benchDatabase(db: DatabaseName): Promise<Step[]> {
@@ -330,12 +366,25 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
 
     let raw: RawRunner;
     if (db === "postgres") {
-      // The raw limit from this process over its own pg.Pool, while the app process sits idle.
+      // The raw limit from this process over its own pg.Pool, while the app process sits idle: its
+      // background consumers wait on their outbox cursors, held here for the run, so the raw figure is
+      // intake's statements alone (they catch up afterwards, before the next measured run).
       rawDb = await openDatabase({ databaseUrl: dbUrl, dataDir, poolSize: APP_POOL_SIZE });
       const kysely = rawDb.db;
       const packs = loadPacks();
       const actor = { id: app.ready.apiKeyId, name: "apikey:bench", role: "integration" };
-      raw = (o) => runRawIntake(kysely, packs, { ...o, actor, idempotency: IDEMPOTENCY });
+      raw = async (o) => {
+        const hold = new pg.Client({ connectionString: dbUrl });
+        await hold.connect();
+        try {
+          await hold.query("begin");
+          await hold.query("select consumer from outbox_cursors for update");
+          return await runRawIntake(kysely, packs, { ...o, actor, idempotency: IDEMPOTENCY });
+        } finally {
+          await hold.query("commit").catch(() => {});
+          await hold.end();
+        }
+      };
     } else {
       // PGlite is one session in the app's process: the raw loop runs there, on the app's connection.
       const a = app;
@@ -356,6 +405,7 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
       }
       const probe = await httpRun(b, connections, Math.max(200, connections * 20));
       const amount = Math.max(connections * 50, Math.round(perSecond(probe) * SECONDS));
+      await settle(b);
       const profileFile = env.BENCH_CPU_PROF
         ? join(env.BENCH_CPU_PROF, `intake-${db}-c${connections}.cpuprofile`)
         : undefined;
@@ -364,6 +414,7 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
       // Size the raw run from a short probe; if it still runs out of orders, run it again with more.
       const rawProbe = await rawRun(b, raw, connections, 0.5, Math.ceil(perSecond(http) * 2) + 500);
       let cap = Math.ceil(perSecond(rawProbe) * RAW_SECONDS * 1.5) + 1000;
+      await settle(b);
       let r = await rawRun(b, raw, connections, RAW_SECONDS, cap);
       if (r.exhausted) {
         cap = Math.ceil(perSecond(r) * RAW_SECONDS * 3) + 1000;

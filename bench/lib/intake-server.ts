@@ -31,6 +31,15 @@ export interface ServerReady {
   version: string;
 }
 
+/** The background consumers' backlog: events past the slowest outbox cursor, and notices due unsent. */
+export interface Backlog {
+  jobs: boolean;
+  events: number;
+  notices: number;
+  /** Events past each consumer's cursor. */
+  byConsumer: Record<string, number>;
+}
+
 export interface TicketCounts {
   tickets: number;
   distinctOrders: number;
@@ -83,6 +92,24 @@ async function start() {
     return { seeded: to - from };
   };
 
+  const backlog = async (): Promise<Backlog> => {
+    const r = await sql<{ by_consumer: Record<string, number>; notices: number }>`
+      select
+        (select coalesce(json_object_agg(c.consumer, b.behind), '{}') from outbox_cursors c, lateral (
+          select count(*)::int as behind from ticket_events e
+          where e.tx is not null and (e.tx, e.id) > (c.last_tx, c.last_id)) b) as by_consumer,
+        (select count(*)::int from notifications where status = 'pending' and next_attempt_at <= now()) as notices
+    `.execute(database.db);
+    const row = r.rows[0]!;
+    const byConsumer = row.by_consumer;
+    return {
+      jobs: process.env.BENCH_JOBS !== "0",
+      events: Math.max(0, ...Object.values(byConsumer).map(Number)),
+      notices: Number(row.notices),
+      byConsumer,
+    };
+  };
+
   const count = async (): Promise<TicketCounts> => {
     const t = await database.db
       .selectFrom("tickets")
@@ -131,6 +158,7 @@ async function start() {
       let result: unknown;
       if (m.cmd === "seed") result = await seed(m.from as number, m.to as number, m.concurrency as number);
       else if (m.cmd === "count") result = await count();
+      else if (m.cmd === "backlog") result = await backlog();
       else if (m.cmd === "cpu") {
         const u = process.cpuUsage();
         result = (u.user + u.system) / 1000;
