@@ -403,6 +403,8 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
         if (waited < 0) log(`  (the machine stayed busy for ${WAIT_QUIET} s: measuring anyway)`);
         else if (waited > 1) log(`  (waited ${fmt(waited, 0)} s for the machine to be idle)`);
       }
+      // The probe sizes the measured run from its rate, so it too starts with the consumers caught up.
+      await settle(b);
       const probe = await httpRun(b, connections, Math.max(200, connections * 20));
       const amount = Math.max(connections * 50, Math.round(perSecond(probe) * SECONDS));
       await settle(b);
