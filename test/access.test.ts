@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomOrderNo } from "./helpers/evidence.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { client, fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
 
 let server: TestServer;
 let admin: string;
@@ -15,17 +15,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A ticket filed by a fresh customer on an order of the given merchant. */
-async function ticketFor(merchantId: string) {
-  const { phone, orderNo } = await createOrder(server.url, admin, { merchantId });
-  const r = await client(server.url).post("/api/v1/tickets", {
-    channel: "app",
-    phone,
-    orderNo,
-    description: LONG_TEXT,
-  });
-  expect(r.status).toBe(201);
-  return { ticketNo: r.body.ticketNo as string, phone, orderNo };
-}
+const ticketFor = (merchantId: string) => fileAppTicket(server.url, admin, { merchantId });
 
 const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 

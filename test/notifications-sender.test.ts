@@ -5,7 +5,7 @@ import type { Channels } from "../src/modules/notifications/channels/index.ts";
 import { sendDueNotices } from "../src/modules/notifications/notifications.jobs.ts";
 import { insertNotices, type NewNotice } from "../src/modules/notifications/notifications.store.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
-import { client, createOrder, LONG_TEXT, login, type TestServer } from "./helpers/server.ts";
+import { fileAppTicket, login, type TestServer } from "./helpers/server.ts";
 
 /**
  * The sender's page: many notices claimed at once, a bounded number of provider calls in flight, the
@@ -17,15 +17,7 @@ const NOW = new Date("2026-03-02T04:00:00.000Z"); // 12:00 in Beijing, outside e
 
 beforeAll(async () => {
   server = await startServerWithOwnDatabase("notisend", { NOTIFY_MAX_ATTEMPTS: "3" });
-  const { phone, orderNo } = await createOrder(server.url, await login(server.url, "admin"));
-  const r = await client(server.url).post("/api/v1/tickets", {
-    channel: "app",
-    phone,
-    orderNo,
-    description: LONG_TEXT,
-  });
-  expect(r.status).toBe(201);
-  ticketNo = r.body.ticketNo;
+  ({ ticketNo } = await fileAppTicket(server.url, await login(server.url, "admin")));
 });
 afterAll(async () => server?.close());
 beforeEach(async () => {

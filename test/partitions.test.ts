@@ -4,7 +4,7 @@ import { archiveDue, archiveMonth, preparePartitions } from "../src/modules/arch
 import { addMonths, monthOf } from "../src/modules/archive/archive.domain.ts";
 import { runRetention } from "../src/modules/privacy/privacy.commands.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
-import { client, createOrder, LONG_TEXT, login, type TestServer } from "./helpers/server.ts";
+import { client, fileAppTicket, login, type TestServer } from "./helpers/server.ts";
 
 let server: TestServer;
 const realNow = new Date();
@@ -48,15 +48,8 @@ const part = (month: string, prefix = "fd") => `ticket_events_${prefix}_${month.
 /** A ticket received at the server's current time, through the public intake, for a new customer's order. */
 async function ticketNow(): Promise<{ ticketNo: string; phone: string }> {
   const paidAt = new Date(server.clock.now().getTime() - 3600_000).toISOString();
-  const { phone, orderNo } = await createOrder(server.url, await login(server.url, "admin"), { paidAt });
-  const intake = await client(server.url).post("/api/v1/tickets", {
-    channel: "app",
-    phone,
-    orderNo,
-    description: LONG_TEXT,
-  });
-  expect(intake.status).toBe(201);
-  return { ticketNo: intake.body.ticketNo, phone };
+  const { ticketNo, phone } = await fileAppTicket(server.url, await login(server.url, "admin"), { paidAt });
+  return { ticketNo, phone };
 }
 
 async function close(ticketNo: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { client, createOrder, fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /** The routes the console and the H5 pages rely on, over real HTTP: packs, people, orders, live events. */
 let server: TestServer;
@@ -15,17 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function fileTicket(merchantId = "M001") {
-  const customer = await createOrder(server.url, admin, { merchantId });
-  const r = await client(server.url).post("/api/v1/tickets", {
-    channel: "app",
-    phone: customer.phone,
-    orderNo: customer.orderNo,
-    description: LONG_TEXT,
-  });
-  expect(r.status).toBe(201);
-  return { ...customer, ticketNo: r.body.ticketNo as string };
-}
+const fileTicket = (merchantId = "M001") => fileAppTicket(server.url, admin, { merchantId });
 
 interface SseEvent {
   event: string;

@@ -138,3 +138,23 @@ export async function createOrder(
   if (r.status !== 201) throw new Error(`order failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { ...customer, order: r.body };
 }
+
+/**
+ * A fresh customer's order (`createOrder` with its overrides) and their request about it on the public
+ * app form, registered (201): the ticket most tests start from.
+ */
+export async function fileAppTicket(
+  base: string,
+  adminToken: string,
+  orderOverrides: Parameters<typeof createOrder>[2] = {},
+): Promise<{ ticketNo: string; phone: string; orderNo: string }> {
+  const { phone, orderNo } = await createOrder(base, adminToken, orderOverrides);
+  const r = await client(base).post("/api/v1/tickets", {
+    channel: "app",
+    phone,
+    orderNo,
+    description: LONG_TEXT,
+  });
+  if (r.status !== 201) throw new Error(`intake failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ticketNo: r.body.ticketNo as string, phone, orderNo };
+}
