@@ -45,7 +45,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     clock,
     dataDir,
     async close() {
-      await app.http.close();
+      // As src/main.ts: the jobs stop with the server, or the incident detector, woken by a ticket filed
+      // just before, would run on a database already closed.
+      await Promise.all([app.http.close(), app.jobs.stop()]);
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
