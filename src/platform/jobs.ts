@@ -81,6 +81,10 @@ export function serialPoller(
       const n = await batch(now);
       handled += n;
       if (n < size) return handled;
+      // A turn of the event loop between pages: on PGlite a page's statements run in this thread and
+      // answer as microtasks, so without it a long catch-up would keep every request waiting until the
+      // whole backlog was drained (p99 of intake at 32 connections 306–378 ms; with it, 163–177 ms).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   return {
