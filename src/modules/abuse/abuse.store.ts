@@ -8,7 +8,6 @@ import {
 } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
-import { groupCommit } from "../../platform/batcher.ts";
 import type { ScoreReason } from "./abuse.domain.ts";
 import type { Listing, ListingStatus } from "./blacklist.domain.ts";
 
