@@ -10,6 +10,11 @@ import { LIVE_CHANNEL, PgLiveRelay, TICKET_GATHER_MS } from "../src/platform/liv
  * publishes, the other delivers. PostgreSQL only (TEST_DATABASE_URL); PGlite keeps its bus in-process.
  */
 const PG_URL = process.env.TEST_DATABASE_URL;
+/**
+ * The test's own changes carry this merchant: the other test files' servers share the database and its
+ * channel, and their tickets' changes reach these relays too.
+ */
+const MERCHANT = "M-live-relay-test";
 
 describe.skipIf(!PG_URL)("live bus across processes", () => {
   let pool: pg.Pool;
@@ -30,12 +35,14 @@ describe.skipIf(!PG_URL)("live bus across processes", () => {
       bus.relayThrough(relay);
       relays.push(relay);
     }
-    receiver.subscribe((change) => heard.push(change));
+    receiver.subscribe((change) => {
+      if (change.merchantId === MERCHANT) heard.push(change);
+    });
     // Counts the NOTIFYs themselves, as every listening process would be woken by them.
     watcher = new pg.Client({ connectionString: PG_URL });
     await watcher.connect();
     watcher.on("notification", (n) => {
-      if (n.channel === LIVE_CHANNEL) notifies++;
+      if (n.channel === LIVE_CHANNEL && n.payload?.includes(MERCHANT)) notifies++;
     });
     await watcher.query(`listen ${LIVE_CHANNEL}`);
   });
@@ -61,7 +68,7 @@ describe.skipIf(!PG_URL)("live bus across processes", () => {
         const change: TicketChanged = {
           ticketNo: `FD20261206${String(round * 10 + i).padStart(6, "0")}`,
           type: "received",
-          merchantId: "M1",
+          merchantId: MERCHANT,
           riderId: null,
         };
         sent.push(change);
@@ -78,9 +85,11 @@ describe.skipIf(!PG_URL)("live bus across processes", () => {
 
   it("does not echo a process's own changes back to it", async () => {
     const own: TicketChanged[] = [];
-    const off = sender.subscribe((c) => own.push(c));
+    const off = sender.subscribe((c) => {
+      if (c.merchantId === MERCHANT) own.push(c);
+    });
     heard.length = 0;
-    sender.publish({ ticketNo: "FD20261206999999", type: "received", merchantId: "M1", riderId: null });
+    sender.publish({ ticketNo: "FD20261206999999", type: "received", merchantId: MERCHANT, riderId: null });
     await until(() => heard.length === 1);
     await new Promise((r) => setTimeout(r, 3 * TICKET_GATHER_MS));
     off();
