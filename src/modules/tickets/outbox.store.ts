@@ -29,14 +29,22 @@ export interface OutboxRow {
   first_response_due_at: Date;
 }
 
+/**
+ * Locks the consumer's cursor for its transaction, and lets that transaction commit without waiting for
+ * its WAL to reach the disk (`synchronous_commit = off`, for this transaction only). What a consumer
+ * writes is derived from the events and moves with the cursor, so a database crash that loses its last
+ * moment of work loses the cursor's move with it, and the events are consumed again. Nothing leaves the
+ * database on the strength of such a commit: a notice is only sent after the sender's claim, whose
+ * ordinary commit flushes the WAL before it, the writer's rows included. The intake bench did 3–4 % more
+ * tickets/s with it (PostgreSQL CPU per ticket −4 %).
+ */
 export async function lockOutboxCursor(
   trx: Transaction<Database>,
   consumer: string,
 ): Promise<{ tx: string; id: string } | undefined> {
   const r = await sql<{ tx: string; id: string }>`
-    select last_tx::text as tx, last_id::text as id from outbox_cursors where consumer = ${consumer} for update`.execute(
-    trx,
-  );
+    select last_tx::text as tx, last_id::text as id, set_config('synchronous_commit', 'off', true)
+    from outbox_cursors where consumer = ${consumer} for update`.execute(trx);
   return r.rows[0];
 }
 
