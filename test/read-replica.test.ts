@@ -59,9 +59,17 @@ async function query<T>(url: string, text: string): Promise<T[]> {
   }
 }
 
-/** Waits until the replica has replayed everything the primary has written so far. */
+/**
+ * Waits until the replica has replayed everything the primary has written so far. The insert position,
+ * not the write position: the background consumers' transactions (the report rollups) commit without
+ * waiting for their WAL to be written, and it reaches the replica when the WAL writer flushes it, a
+ * fraction of a second later.
+ */
 async function replicated(): Promise<void> {
-  const [primary] = await query<{ lsn: string }>(primaryUrl, "select pg_current_wal_lsn()::text as lsn");
+  const [primary] = await query<{ lsn: string }>(
+    primaryUrl,
+    "select pg_current_wal_insert_lsn()::text as lsn",
+  );
   const lsn = primary!.lsn;
   for (let i = 0; i < 100; i++) {
     const [row] = await query<{ done: boolean }>(
