@@ -33,10 +33,11 @@ export interface OutboxRow {
  * Locks the consumer's cursor for its transaction, and lets that transaction commit without waiting for
  * its WAL to reach the disk (`synchronous_commit = off`, for this transaction only). What a consumer
  * writes is derived from the events and moves with the cursor, so a database crash that loses its last
- * moment of work loses the cursor's move with it, and the events are consumed again. Nothing leaves the
- * database on the strength of such a commit: a notice is only sent after the sender's claim, whose
- * ordinary commit flushes the WAL before it, the writer's rows included. The intake bench did 3–4 % more
- * tickets/s with it (PostgreSQL CPU per ticket −4 %).
+ * moment of work loses the cursor's move with it, and the events are consumed again (WAL replays as a
+ * prefix, so whatever a later durable commit built on it survives with it). Nothing leaves the database on
+ * the strength of such a commit: a notice is sent, and an incident reported to the order system, only
+ * after a claim whose ordinary commit flushes the WAL before it, the consumer's rows included. The intake
+ * bench did 3–4 % more tickets/s with it (PostgreSQL CPU per ticket −4 %).
  */
 export async function lockOutboxCursor(
   trx: Transaction<Database>,
