@@ -47,6 +47,7 @@ import { slaEngine } from "./modules/sla/sla.jobs.ts";
 import { housekeeping } from "./modules/system/housekeeping.jobs.ts";
 import { registerOperationsMetrics } from "./modules/system/operations.metrics.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
+import { databaseUpkeep } from "./modules/system/upkeep.jobs.ts";
 import { ticketsRoutes } from "./modules/tickets/tickets.routes.ts";
 import { installAuth } from "./modules/users/auth.ts";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes.ts";
@@ -146,6 +147,8 @@ export async function buildApp(
   const jobs = new JobRunner(
     [
       housekeeping(ctx.db),
+      // PostgreSQL vacuums itself (autovacuum); the embedded database has nobody else to do it.
+      ...(ctx.dbKind === "pglite" ? [databaseUpkeep(ctx.db)] : []),
       partitionsPoller(ctx, (line) => http.log.warn(line)),
       slaEngine(ctx),
       paymentsPoller(ctx),

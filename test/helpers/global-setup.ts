@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { openAndMigrate } from "../../src/db/database.ts";
 import { loadDemo } from "../../src/modules/demo/demo.ts";
+import { upkeepTables } from "../../src/modules/system/upkeep.jobs.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   rmSync(dir, { recursive: true, force: true });
   const opened = await openAndMigrate({ databaseUrl: url, dataDir: dir });
   await loadDemo(opened.db, new Date(), 60);
+  // As the app's upkeep would have by then: every test file's copy starts vacuumed and analysed.
+  if (opened.kind === "pglite") await upkeepTables(opened.db);
   await opened.close();
   project.provide("templateDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,47 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { Poller } from "../../platform/jobs.ts";
+import { type TableActivity, upkeepDue } from "./upkeep.domain.ts";
+
+/** autovacuum_naptime: how often the tables' statistics are looked at. */
+const UPKEEP_SECONDS = 60;
+
+/**
+ * Autovacuum for the embedded database. PGlite is one session inside this process, and no autovacuum
+ * worker ever runs there: without this, every row version rewritten (a notice at its claim and again at
+ * its outcome, SLA clocks, consumer cursors, report rollups) stays on disk, tables and indexes grow
+ * without end, the planner keeps the statistics of the first hour, and after about two billion
+ * transactions the database would stop taking writes. On PostgreSQL the server's autovacuum does this;
+ * the poller is only started on PGlite.
+ */
+export function databaseUpkeep(db: Db): Poller {
+  return { name: "database.upkeep", everySeconds: UPKEEP_SECONDS, poll: () => upkeepTables(db) };
+}
+
+/**
+ * Vacuums and analyses each table that autovacuum's rules say is due, one statement per table; returns
+ * how many it took care of. Each statement holds PGlite's single session for as long as it runs, so the
+ * event loop gets a turn between tables (requests go between them), and the thresholds keep each one to
+ * about a fifth of its table's changes.
+ */
+export async function upkeepTables(db: Db): Promise<number> {
+  // Table statistics reach the shared counters at most once a second; make this session's current.
+  await sql`select pg_stat_force_next_flush()`.execute(db);
+  const activity = await sql<TableActivity>`
+    select format('%I.%I', s.schemaname, s.relname) as "table",
+           c.reltuples::float8 as rows,
+           s.n_dead_tup::float8 as "deadRows",
+           s.n_ins_since_vacuum::float8 as "insertedSinceVacuum",
+           s.n_mod_since_analyze::float8 as "changedSinceAnalyze",
+           age(c.relfrozenxid)::float8 as "xidAge"
+    from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+    where c.relkind = 'r'`.execute(db);
+  const due = upkeepDue(activity.rows);
+  for (const u of due) {
+    const what = u.vacuum && u.analyze ? "vacuum (analyze)" : u.vacuum ? "vacuum" : "analyze";
+    // The name comes from the catalog, quoted by format('%I').
+    await sql.raw(`${what} ${u.table}`).execute(db);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return due.length;
+}

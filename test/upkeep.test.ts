@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { housekeeping } from "../src/modules/system/housekeeping.jobs.ts";
+import { upkeepTables } from "../src/modules/system/upkeep.jobs.ts";
+import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+
+/**
+ * The embedded database's autovacuum. On PostgreSQL the server vacuums by itself and the poller is not
+ * started, so these tests run on PGlite only.
+ */
+describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))("database upkeep on PGlite", () => {
+  let server: TestServer;
+  const db = () => server.app.ctx.db;
+
+  /** Per table: dead row versions, and when it was last vacuumed. */
+  async function tableStats() {
+    await sql`select pg_stat_force_next_flush()`.execute(db());
+    await sql`select 1`.execute(db()); // the flush happens at the end of a statement
+    const r = await sql<{ table: string; dead: number; vacuumed: Date | null }>`
+      select relname as "table", n_dead_tup::int as dead, last_vacuum as vacuumed
+      from pg_stat_user_tables`.execute(db());
+    return new Map(r.rows.map((row) => [row.table, row]));
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    const admin = await login(server.url, "admin");
+    // 80 requests sent with an Idempotency-Key; a week later housekeeping deletes the keys.
+    for (let i = 0; i < 80; i++) {
+      const { phone, orderNo } = await createOrder(server.url, admin);
+      const r = await client(server.url).post(
+        "/api/v1/tickets",
+        { channel: "app", phone, orderNo, description: LONG_TEXT },
+        { "idempotency-key": randomUUID() },
+      );
+      expect(r.status).toBe(201);
+    }
+    await housekeeping(db()).poll(new Date(Date.now() + 8 * 86_400_000));
+  });
+  afterAll(async () => server?.close());
+
+  it("reclaims deleted rows, and leaves alone what changed too little to be worth it", async () => {
+    const before = await tableStats();
+    expect(before.get("idempotency_keys")?.dead).toBeGreaterThanOrEqual(80);
+
+    expect(await upkeepTables(db())).toBeGreaterThan(0);
+
+    const after = await tableStats();
+    expect(after.get("idempotency_keys")).toMatchObject({ dead: 0, vacuumed: expect.any(Date) });
+    // Nothing is due any more: the next minute's poll does nothing.
+    expect(await upkeepTables(db())).toBe(0);
+  });
+
+  it("is one of the app's jobs", async () => {
+    await expect(server.app.jobs.drain("database.upkeep")).resolves.toBe(0);
+  });
+});
