@@ -5,9 +5,11 @@
  * BENCH_SOAK_MAX: the `max_ok_per_s` of `npm run bench -- load`; `--rate` sets the rate itself) for ten
  * minutes against one app process, in one-minute rounds, and reports the process's memory at the start
  * (after a minute of warm-up) and at the end, its growth, and every non-2xx or failed request.
- * Targets (issue 13): zero errors, memory growth ≤ 10 %.
+ * Targets (issue 13): zero errors, memory growth ≤ 10 %. On PGlite it also follows the database's size on
+ * disk: with the load steady, a folder that keeps growing means rewritten rows are not being reclaimed.
  */
-import { rssMbOf, startApp, type Target } from "./lib/app-processes.ts";
+import { join } from "node:path";
+import { folderBytes, rssMbOf, startApp, type Target } from "./lib/app-processes.ts";
 import { TrafficMix } from "./lib/traffic-mix.ts";
 
 function option(args: string[], name: string): string | undefined {
@@ -64,8 +66,16 @@ export default async function soak(args: string[]): Promise<void> {
     const roundSeconds = Math.min(60, minutes * 60);
     const rounds = Math.ceil((minutes * 60) / roundSeconds);
     const [, warmHeap] = await heapLowDuring(url!, mix.run(rate, roundSeconds));
-    const start = { rss: rssMbOf(pid!), heap: warmHeap };
-    console.log(`after ${roundSeconds} s of warm-up: RSS ${mb(start.rss)} MB, heap low ${mb(start.heap)} MB`);
+    // The database's size on disk, on PGlite (on PostgreSQL the server's own folder holds every database):
+    // its tables and indexes, and its write-ahead log (kept up to max_wal_size, 1 GB, between checkpoints).
+    const folder = (sub: string) => folderBytes(join(app.dataDir, "pglite", sub)) / 1024 / 1024;
+    const databaseMb = () => (target === "pglite" ? folder("base") : Number.NaN);
+    const onDisk = () =>
+      target === "pglite" ? `, tables ${mb(folder("base"))} MB, WAL ${mb(folder("pg_wal"))} MB` : "";
+    const start = { rss: rssMbOf(pid!), heap: warmHeap, database: databaseMb() };
+    console.log(
+      `after ${roundSeconds} s of warm-up: RSS ${mb(start.rss)} MB, heap low ${mb(start.heap)} MB${onDisk()}`,
+    );
     let errors = 0;
     let requests = 0;
     let worstP99 = 0;
@@ -77,13 +87,13 @@ export default async function soak(args: string[]): Promise<void> {
       requests += round.requests;
       worstP99 = Math.max(worstP99, round.p99Ms);
       console.log(
-        `  minute ${minute}: ok/s ${round.okPerS}, p99 ${round.p99Ms} ms, errors ${round.errors}, RSS ${mb(rssMbOf(pid!))} MB, heap low ${mb(heap)} MB${round.errorSamples.length ? ` (e.g. ${round.errorSamples.join("; ")})` : ""}`,
+        `  minute ${minute}: ok/s ${round.okPerS}, p99 ${round.p99Ms} ms, errors ${round.errors}, RSS ${mb(rssMbOf(pid!))} MB, heap low ${mb(heap)} MB${onDisk()}${round.errorSamples.length ? ` (e.g. ${round.errorSamples.join("; ")})` : ""}`,
       );
     }
-    const end = { rss: rssMbOf(pid!), heap: lastHeap };
+    const end = { rss: rssMbOf(pid!), heap: lastHeap, database: databaseMb() };
     console.log(`\nend: RSS ${mb(end.rss)} MB, heap low ${mb(end.heap)} MB`);
     console.log(
-      `BENCH soak.${target} rate_per_s=${rate} minutes=${minutes} requests=${requests} errors=${errors} worst_minute_p99_ms=${worstP99} rss_start_mb=${mb(start.rss)} rss_end_mb=${mb(end.rss)} rss_growth_pct=${growth(start.rss, end.rss)} heap_start_mb=${mb(start.heap)} heap_end_mb=${mb(end.heap)} heap_growth_pct=${growth(start.heap, end.heap)}`,
+      `BENCH soak.${target} rate_per_s=${rate} minutes=${minutes} requests=${requests} errors=${errors} worst_minute_p99_ms=${worstP99} rss_start_mb=${mb(start.rss)} rss_end_mb=${mb(end.rss)} rss_growth_pct=${growth(start.rss, end.rss)} heap_start_mb=${mb(start.heap)} heap_end_mb=${mb(end.heap)} heap_growth_pct=${growth(start.heap, end.heap)}${target === "pglite" ? ` tables_start_mb=${mb(start.database)} tables_end_mb=${mb(end.database)}` : ""}`,
     );
   } finally {
     await app.stop();

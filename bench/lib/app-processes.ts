@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -19,6 +19,8 @@ export interface AppProcesses {
   database: string;
   /** The PostgreSQL database the processes share (unset on PGlite, which only its process can open). */
   databaseUrl?: string;
+  /** The processes' DATA_DIR (on PGlite it holds the database, in `pglite/`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -146,8 +148,17 @@ export async function startApp(target: Target, count: number, label: string): Pr
     pids: children.map((c) => c.pid!),
     database: `${target} ${database}`,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    dataDir,
     stop,
   };
+}
+
+/** Bytes of the files under a folder (the PGlite database's size on disk). */
+export function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+  return bytes;
 }
 
 /** Resident memory of a process, in MB, from /proc. */
