@@ -148,7 +148,7 @@ export async function buildApp(
     [
       housekeeping(ctx.db),
       // PostgreSQL vacuums itself (autovacuum); the embedded database has nobody else to do it.
-      ...(ctx.dbKind === "pglite" ? [databaseUpkeep(ctx.db)] : []),
+      ...(ctx.dbKind === "pglite" ? [databaseUpkeep(ctx.db, (line) => http.log.info(line))] : []),
       partitionsPoller(ctx, (line) => http.log.warn(line)),
       slaEngine(ctx),
       paymentsPoller(ctx),

@@ -14,17 +14,17 @@ const UPKEEP_SECONDS = 60;
  * transactions the database would stop taking writes. On PostgreSQL the server's autovacuum does this;
  * the poller is only started on PGlite.
  */
-export function databaseUpkeep(db: Db): Poller {
-  return { name: "database.upkeep", everySeconds: UPKEEP_SECONDS, poll: () => upkeepTables(db) };
+export function databaseUpkeep(db: Db, log: (line: string) => void): Poller {
+  return { name: "database.upkeep", everySeconds: UPKEEP_SECONDS, poll: () => upkeepTables(db, log) };
 }
 
 /**
  * Vacuums and analyses each table that autovacuum's rules say is due, one statement per table; returns
  * how many it took care of. Each statement holds PGlite's single session for as long as it runs, so the
  * event loop gets a turn between tables (requests go between them), and the thresholds keep each one to
- * about a fifth of its table's changes.
+ * about a fifth of its table's changes. What it did, and how long each table held the session, goes to `log`.
  */
-export async function upkeepTables(db: Db): Promise<number> {
+export async function upkeepTables(db: Db, log: (line: string) => void = () => {}): Promise<number> {
   // Table statistics reach the shared counters at most once a second; make this session's current.
   await sql`select pg_stat_force_next_flush()`.execute(db);
   const activity = await sql<TableActivity>`
@@ -37,11 +37,15 @@ export async function upkeepTables(db: Db): Promise<number> {
     from pg_stat_user_tables s join pg_class c on c.oid = s.relid
     where c.relkind = 'r'`.execute(db);
   const due = upkeepDue(activity.rows);
+  const done: string[] = [];
   for (const u of due) {
     const what = u.vacuum && u.analyze ? "vacuum (analyze)" : u.vacuum ? "vacuum" : "analyze";
+    const started = performance.now();
     // The name comes from the catalog, quoted by format('%I').
     await sql.raw(`${what} ${u.table}`).execute(db);
+    done.push(`${what} ${u.table} ${Math.round(performance.now() - started)} ms`);
     await new Promise((resolve) => setImmediate(resolve));
   }
+  if (done.length) log(`database upkeep: ${done.join(", ")}`);
   return due.length;
 }
