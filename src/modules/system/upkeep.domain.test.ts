@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FREEZE_MAX_AGE, type TableActivity, upkeepDue, upkeepOf } from "./upkeep.domain.ts";
+import {
+  CHECKPOINT_BYTES,
+  checkpointDue,
+  FREEZE_MAX_AGE,
+  type TableActivity,
+  upkeepDue,
+  upkeepOf,
+} from "./upkeep.domain.ts";
 
 const quiet: TableActivity = {
   table: "public.tickets",
@@ -49,5 +56,18 @@ describe("upkeepDue", () => {
       { ...quiet, table: "c", xidAge: FREEZE_MAX_AGE + 1 },
     ]);
     expect(due.map((u) => u.table)).toEqual(["c", "b", "a"]);
+  });
+});
+
+describe("checkpointDue: the checkpointer's rules", () => {
+  it("checkpoints once a quarter of max_wal_size is written, however recent the last one", () => {
+    expect(checkpointDue({ bytes: CHECKPOINT_BYTES, seconds: 10 })).toBe(true);
+    expect(checkpointDue({ bytes: CHECKPOINT_BYTES - 1, seconds: 10 })).toBe(false);
+  });
+
+  it("checkpoints every five minutes while anything is written, and not at all when idle", () => {
+    expect(checkpointDue({ bytes: 1_000_000, seconds: 300 })).toBe(true);
+    expect(checkpointDue({ bytes: 1_000_000, seconds: 299 })).toBe(false);
+    expect(checkpointDue({ bytes: 200, seconds: 86_400 })).toBe(false);
   });
 });

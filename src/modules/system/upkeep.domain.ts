@@ -60,3 +60,24 @@ export function upkeepDue(tables: readonly TableActivity[]): Upkeep[] {
     .map(upkeepOf)
     .filter((u) => u.vacuum || u.analyze);
 }
+
+/** Write-ahead log since the last checkpoint, and how long ago that checkpoint was. */
+export interface WalSinceCheckpoint {
+  bytes: number;
+  seconds: number;
+}
+
+/** checkpoint_timeout: at most this long between checkpoints while anything is being written. */
+const CHECKPOINT_SECONDS = 300;
+/**
+ * A quarter of max_wal_size (1 GB): the WAL a crash would have to replay, and that the folder holds, stays
+ * in the hundreds of megabytes however busy the minute was.
+ */
+export const CHECKPOINT_BYTES = 256 * 1024 * 1024;
+/** Less than this since the last checkpoint is the checkpoint's own record: nothing was written. */
+const IDLE_BYTES = 64 * 1024;
+
+/** PostgreSQL's checkpointer rules, for the embedded database, which has no checkpointer. */
+export function checkpointDue(wal: WalSinceCheckpoint, maxBytes = CHECKPOINT_BYTES): boolean {
+  return wal.bytes >= maxBytes || (wal.bytes > IDLE_BYTES && wal.seconds >= CHECKPOINT_SECONDS);
+}

@@ -1,21 +1,57 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Poller } from "../../platform/jobs.ts";
-import { type TableActivity, upkeepDue } from "./upkeep.domain.ts";
+import {
+  CHECKPOINT_BYTES,
+  checkpointDue,
+  type TableActivity,
+  upkeepDue,
+  type WalSinceCheckpoint,
+} from "./upkeep.domain.ts";
 
 /** autovacuum_naptime: how often the tables' statistics are looked at. */
 const UPKEEP_SECONDS = 60;
 
 /**
- * Autovacuum for the embedded database. PGlite is one session inside this process, and no autovacuum
- * worker ever runs there: without this, every row version rewritten (a notice at its claim and again at
- * its outcome, SLA clocks, consumer cursors, report rollups) stays on disk, tables and indexes grow
- * without end, the planner keeps the statistics of the first hour, and after about two billion
- * transactions the database would stop taking writes. On PostgreSQL the server's autovacuum does this;
- * the poller is only started on PGlite.
+ * Autovacuum and the checkpointer for the embedded database. PGlite is one session inside this process,
+ * and neither ever runs there:
+ * - without vacuum, every row version rewritten (a notice at its claim and again at its outcome, SLA
+ *   clocks, consumer cursors, report rollups) stays on disk, tables and indexes grow without end, the
+ *   planner keeps the statistics of the first hour, and after about two billion transactions the
+ *   database would stop taking writes;
+ * - without checkpoints (measured: none in 4.5 GB of WAL), the write-ahead log grows without end, and a
+ *   restart after a crash replays all of it since the process started.
+ * On PostgreSQL the server does both itself; the poller is only started on PGlite.
  */
 export function databaseUpkeep(db: Db, log: (line: string) => void): Poller {
-  return { name: "database.upkeep", everySeconds: UPKEEP_SECONDS, poll: () => upkeepTables(db, log) };
+  return {
+    name: "database.upkeep",
+    everySeconds: UPKEEP_SECONDS,
+    poll: async () => (await upkeepTables(db, log)) + (await checkpointIfDue(db, log)),
+  };
+}
+
+/**
+ * Checkpoints when the checkpointer would have (see `checkpointDue`); returns 1 if it did. Ages are read
+ * from the database's own clock, as the checkpoint's time is, not from the app's (tests move that one).
+ */
+export async function checkpointIfDue(
+  db: Db,
+  log: (line: string) => void = () => {},
+  maxBytes = CHECKPOINT_BYTES,
+): Promise<number> {
+  const wal = await sql<WalSinceCheckpoint>`
+    select (pg_current_wal_insert_lsn() - redo_lsn)::float8 as bytes,
+           extract(epoch from clock_timestamp() - checkpoint_time)::float8 as seconds
+    from pg_control_checkpoint()`.execute(db);
+  const since = wal.rows[0];
+  if (!since || !checkpointDue(since, maxBytes)) return 0;
+  const started = performance.now();
+  await sql`checkpoint`.execute(db);
+  log(
+    `database upkeep: checkpoint after ${Math.round(since.bytes / 1024 / 1024)} MB of WAL in ${Math.round(since.seconds)} s, ${Math.round(performance.now() - started)} ms`,
+  );
+  return 1;
 }
 
 /**
