@@ -147,7 +147,7 @@ export async function buildApp(
   const jobs = new JobRunner(
     [
       housekeeping(ctx.db),
-      // PostgreSQL vacuums itself (autovacuum); the embedded database has nobody else to do it.
+      // PostgreSQL vacuums and checkpoints itself; the embedded database has nobody else to do either.
       ...(ctx.dbKind === "pglite" ? [databaseUpkeep(ctx.db, (line) => http.log.info(line))] : []),
       partitionsPoller(ctx, (line) => http.log.warn(line)),
       slaEngine(ctx),
