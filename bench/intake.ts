@@ -27,6 +27,8 @@
  *   BENCH_CPU_PROF=dir              V8 CPU profile of the app process during each measured HTTP run,
  *                                   dir/intake-<db>-c<N>.cpuprofile (open in Chrome DevTools)
  *   BENCH_IDEMPOTENCY=1             send an Idempotency-Key with every request (one more lookup each)
+ *   BENCH_ANALYZE=0                 on a PostgreSQL server with autovacuum off, do not analyse the bench
+ *                                   database before each step (see `analyzeIfNoAutovacuum`)
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -55,6 +57,7 @@ const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const WAIT_QUIET = Number(env.BENCH_WAIT_QUIET ?? 0);
 const SETTLE_SECONDS = Number(env.BENCH_SETTLE ?? 120);
 const IDEMPOTENCY = env.BENCH_IDEMPOTENCY === "1";
+const ANALYZE = env.BENCH_ANALYZE !== "0";
 /** As src/main.ts: openDatabase's default pool. The raw loop gets the same number of connections. */
 const APP_POOL_SIZE = 20;
 
@@ -320,6 +323,30 @@ function cpuLine(db: DatabaseName, label: string, r: Run, client: string): strin
   return `${label} ${parts}, other work ${fmt(coreShare(r.cpu.other, r.cpu.seconds), 0)}% of the cores${behind}`;
 }
 
+/**
+ * What autovacuum would have done by then, on a server where it is off (as on the machines this bench
+ * was first run on): analyse the bench database, whose tables have grown by tens of thousands of rows
+ * since the last step. Never-analysed tables cost PostgreSQL 585–763 µs per ticket at 8 and 32
+ * connections, where analysed ones cost 361–523 (alternating full runs, 2026-12-07). A deployment keeps
+ * autovacuum on, the default; the other benches analyse for the same reason.
+ */
+async function analyzeIfNoAutovacuum(admin: pg.Client | null, dbUrl: string): Promise<void> {
+  if (!admin || !ANALYZE) return;
+  const setting = await admin.query<{ autovacuum: string }>("show autovacuum");
+  if (setting.rows[0]?.autovacuum === "on") return;
+  const t0 = performance.now();
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    await client.query("analyze");
+  } finally {
+    await client.end();
+  }
+  log(
+    `  (autovacuum is off on this server: analysed the bench database in ${fmt((performance.now() - t0) / 1000, 1)} s)`,
+  );
+}
+
 async function benchDatabase(db: DatabaseName): Promise<Step[]> {
   const dataDir = mkdtempSync(join(tmpdir(), `aftersale-bench-${db}-`));
   const dbName = `bench_intake_${process.pid}`;
@@ -403,6 +430,7 @@ async function benchDatabase(db: DatabaseName): Promise<Step[]> {
         if (waited < 0) log(`  (the machine stayed busy for ${WAIT_QUIET} s: measuring anyway)`);
         else if (waited > 1) log(`  (waited ${fmt(waited, 0)} s for the machine to be idle)`);
       }
+      await analyzeIfNoAutovacuum(admin, dbUrl);
       // The probe sizes the measured run from its rate, so it too starts with the consumers caught up.
       await settle(b);
       const probe = await httpRun(b, connections, Math.max(200, connections * 20));
