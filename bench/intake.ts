@@ -324,8 +324,8 @@ function cpuLine(db: DatabaseName, label: string, r: Run, client: string): strin
 }
 
 /**
- * What autovacuum would have done by then, on a server where it is off (as on the machines this bench
- * was first run on): analyse the bench database, whose tables have grown by tens of thousands of rows
+ * What autovacuum would have done by then, on a server where it is off (as on this project's machines):
+ * analyse the bench database, whose tables have grown by tens of thousands of rows
  * since the last step. Never-analysed tables cost PostgreSQL 585–763 µs per ticket at 8 and 32
  * connections, where analysed ones cost 361–523 (alternating full runs, 2026-12-07). A deployment keeps
  * autovacuum on, the default; the other benches analyse for the same reason.

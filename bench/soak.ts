@@ -6,7 +6,8 @@
  * minutes against one app process, in one-minute rounds, and reports the process's memory at the start
  * (after a minute of warm-up) and at the end, its growth, and every non-2xx or failed request.
  * Targets (issue 13): zero errors, memory growth ≤ 10 %. On PGlite it also follows the database's size on
- * disk: with the load steady, a folder that keeps growing means rewritten rows are not being reclaimed.
+ * disk, tables and write-ahead log apart: new tickets grow the tables, but the log should level off once the
+ * app's upkeep checkpoints (PGlite has no checkpointer of its own).
  */
 import { join } from "node:path";
 import { folderBytes, rssMbOf, startApp, type Target } from "./lib/app-processes.ts";
@@ -67,7 +68,7 @@ export default async function soak(args: string[]): Promise<void> {
     const rounds = Math.ceil((minutes * 60) / roundSeconds);
     const [, warmHeap] = await heapLowDuring(url!, mix.run(rate, roundSeconds));
     // The database's size on disk, on PGlite (on PostgreSQL the server's own folder holds every database):
-    // its tables and indexes, and its write-ahead log (kept up to max_wal_size, 1 GB, between checkpoints).
+    // its tables and indexes, and its write-ahead log (recycled after each of the upkeep's checkpoints).
     const folder = (sub: string) => folderBytes(join(app.dataDir, "pglite", sub)) / 1024 / 1024;
     const databaseMb = () => (target === "pglite" ? folder("base") : Number.NaN);
     const onDisk = () =>
