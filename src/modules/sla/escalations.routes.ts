@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { ErrorSchema } from "../../platform/http.ts";
-import { assigneesOf, QueueItem, queueItem } from "../tickets/queue-item.ts";
+import { assigneesOf, ListTotalProps, QueueItem, queueItem } from "../tickets/queue-item.ts";
 import { isOpen, STATUSES } from "../tickets/tickets.domain.ts";
 import { listTickets } from "../tickets/tickets.store.ts";
 import { need } from "../users/auth.ts";
@@ -48,7 +48,7 @@ export function escalationsRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           200: T.Object({
             items: T.Array(EscalationItem),
-            total: T.Integer(),
+            ...ListTotalProps,
             limit: T.Integer(),
             offset: T.Integer(),
           }),
@@ -83,6 +83,7 @@ export function escalationsRoutes(app: FastifyInstance, ctx: AppContext): void {
           escalations: (escalations.get(t.ticket_no) ?? []).map((e) => ({ ...e, at: e.at.toISOString() })),
         })),
         total: result.total,
+        totalExact: result.totalExact,
         limit,
         offset,
       };

@@ -3,7 +3,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { maskPhone } from "../../platform/format.ts";
 import { breachedClocks, type Clock, isBreached } from "../sla/sla.domain.ts";
 import { findUsersByIds } from "../users/users.store.ts";
-import type { TicketRow } from "./tickets.store.ts";
+import { LIST_COUNT_CAP, type TicketRow } from "./tickets.store.ts";
 
 /**
  * A ticket as a row of a list: the staff queue and the escalation queue show the same facts, so they
@@ -42,6 +42,13 @@ export const ClockSummary = T.Object({
   breached: T.Boolean(),
   level: T.Integer({ description: "escalation levels this clock has fired" }),
 });
+
+const cap = LIST_COUNT_CAP.toLocaleString("en");
+/** A list's total, as `listTickets` counts it. */
+export const ListTotalProps = {
+  total: T.Integer({ description: `matching tickets, counted up to ${cap}` }),
+  totalExact: T.Boolean({ description: `false when more than ${cap} match: total is then ${cap}` }),
+};
 
 export const QueueItem = T.Object({
   ...QueueItemProps,

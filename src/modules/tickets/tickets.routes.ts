@@ -19,6 +19,7 @@ import { ticketOfCustomer } from "./customer-access.ts";
 import {
   assigneesOf,
   breachedOf,
+  ListTotalProps,
   QueueItem,
   QueueItemProps,
   queueItem,
@@ -81,7 +82,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           200: T.Object({
             items: T.Array(QueueItem),
-            total: T.Integer(),
+            ...ListTotalProps,
             limit: T.Integer(),
             offset: T.Integer(),
           }),
@@ -146,6 +147,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       return {
         items: result.items.map((t) => queueItem(t, assignees, clocks.get(t.ticket_no), now)),
         total: result.total,
+        totalExact: result.totalExact,
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
       };

@@ -1293,7 +1293,10 @@ export interface paths {
                                     level: number;
                                 }[];
                             }[];
+                            /** @description matching tickets, counted up to 10,000 */
                             total: number;
+                            /** @description false when more than 10,000 match: total is then 10,000 */
+                            totalExact: boolean;
                             limit: number;
                             offset: number;
                         };
@@ -4434,7 +4437,10 @@ export interface paths {
                                     dueAt: string | null;
                                 }[];
                             }[];
+                            /** @description matching tickets, counted up to 10,000 */
                             total: number;
+                            /** @description false when more than 10,000 match: total is then 10,000 */
+                            totalExact: boolean;
                             limit: number;
                             offset: number;
                         };
