@@ -7,6 +7,7 @@ import type { MessageKey } from "../../i18n/zh-CN.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { LinkButton } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
+import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { OPEN_STATUSES, type View } from "../queue/queue-query.ts";
 import { useViewCounts } from "../queue/useViewCounts.ts";
 
@@ -33,10 +34,13 @@ export function OverviewPage() {
       ),
     [],
   );
-  useStaffLive((c) => {
-    if (c.ticketNo === "*") return;
+  // Eleven counts per re-read: at most one re-read a second, however many changes arrive meanwhile.
+  const refresh = useCoalesced(() => {
     counts.reload(true);
     byStatus.reload(true);
+  }, 1000);
+  useStaffLive((c) => {
+    if (c.ticketNo !== "*") refresh();
   });
 
   return (

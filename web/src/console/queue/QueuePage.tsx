@@ -7,7 +7,7 @@ import { useStaffLive } from "../../shared/live.ts";
 import { useAllPacks } from "../../shared/packs.ts";
 import { navigate, useLocation } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useDebounced } from "../../shared/useDebounced.ts";
+import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { can, useSession } from "../session.ts";
 import { type QueueItem, queueColumns, sortFrom } from "./columns.tsx";
 import { QueueFilters } from "./QueueFilters.tsx";
@@ -48,11 +48,12 @@ export function QueuePage() {
   const list = useAsync((signal) => api.get("/api/v1/tickets", { query, signal }), [JSON.stringify(query)]);
   const counts = useViewCounts(views);
 
-  const refreshQuietly = useDebounced(() => {
+  // At most one re-read a second, even while tickets arrive faster than that (shared/coalesce.ts).
+  const refreshQuietly = useCoalesced(() => {
     list.reload(true);
     counts.reload(true);
     setUpdatedAt(Date.now());
-  }, 400);
+  }, 1000);
   const live = useStaffLive((change) => {
     if (change.ticketNo !== "*") refreshQuietly();
   });
