@@ -39,9 +39,8 @@ export function OverviewPage() {
     counts.reload(true);
     byStatus.reload(true);
   }, 1000);
-  useStaffLive((c) => {
-    if (c.ticketNo !== "*") refresh();
-  });
+  // "*" after a reconnection: whatever changed while the stream was down was not heard.
+  useStaffLive(() => refresh());
 
   return (
     <>
@@ -51,7 +50,8 @@ export function OverviewPage() {
             <Card>
               <Statistic
                 title={t(key)}
-                value={counts.data?.get(v) ?? 0}
+                value={counts.data?.get(v)?.total ?? 0}
+                suffix={counts.data?.get(v)?.exact === false ? "+" : undefined}
                 loading={counts.loading}
                 styles={{
                   content: { color: v === "breached" ? "#cf1322" : v === "due_soon" ? "#d46b08" : undefined },

@@ -54,9 +54,8 @@ export function QueuePage() {
     counts.reload(true);
     setUpdatedAt(Date.now());
   }, 1000);
-  const live = useStaffLive((change) => {
-    if (change.ticketNo !== "*") refreshQuietly();
-  });
+  // "*" after a reconnection: whatever changed while the stream was down was not heard.
+  const live = useStaffLive(() => refreshQuietly());
 
   const update = (patch: Partial<QueueState>, push = false) =>
     navigate(queueHref({ ...state, page: 1, ...patch }), { replace: !push });
@@ -77,7 +76,7 @@ export function QueuePage() {
               <span data-testid={`view-${v}`}>
                 {t(VIEW_LABELS[v])}{" "}
                 <Badge
-                  count={counts.data?.get(v) ?? 0}
+                  count={counts.data?.get(v)?.total ?? 0}
                   showZero
                   overflowCount={9999}
                   color={v === "breached" ? "red" : v === "due_soon" ? "orange" : "#8c8c8c"}
@@ -136,7 +135,8 @@ export function QueuePage() {
           total: list.data?.total ?? 0,
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t("totalItems", { total }),
+          showTotal: (total) =>
+            t(list.data?.totalExact === false ? "totalItemsOver" : "totalItems", { total }),
         }}
       />
     </Card>
