@@ -1293,9 +1293,9 @@ export interface paths {
                                     level: number;
                                 }[];
                             }[];
-                            /** @description matching tickets, counted up to 10,000 */
+                            /** @description matching tickets, counted up to 1,000 */
                             total: number;
-                            /** @description false when more than 10,000 match: total is then 10,000 */
+                            /** @description false when more than 1,000 match: total is then 1,000 */
                             totalExact: boolean;
                             limit: number;
                             offset: number;
@@ -4437,9 +4437,9 @@ export interface paths {
                                     dueAt: string | null;
                                 }[];
                             }[];
-                            /** @description matching tickets, counted up to 10,000 */
+                            /** @description matching tickets, counted up to 1,000 */
                             total: number;
-                            /** @description false when more than 10,000 match: total is then 10,000 */
+                            /** @description false when more than 1,000 match: total is then 1,000 */
                             totalExact: boolean;
                             limit: number;
                             offset: number;

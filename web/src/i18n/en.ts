@@ -169,7 +169,7 @@ export const en: Record<MessageKey, string> = {
   unassigned: "Unassigned",
   emptyQueue: "No tickets in this view",
   totalItems: "{total} in total",
-  totalItemsOver: "more than {total}",
+  totalItemsOver: "{total}+ in total",
   urgentTag: "Urgent",
   dueIn: "{time} left",
   overdueBy: "{time} overdue",

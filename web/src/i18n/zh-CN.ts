@@ -173,7 +173,7 @@ export const zhCN = {
   unassigned: "未分配",
   emptyQueue: "这个视图里没有服务单",
   totalItems: "共 {total} 条",
-  totalItemsOver: "超过 {total} 条",
+  totalItemsOver: "共 {total}+ 条",
   urgentTag: "加急",
   dueIn: "剩余 {time}",
   overdueBy: "超时 {time}",

@@ -9,7 +9,7 @@ import { LinkButton } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { OPEN_STATUSES, type View } from "../queue/queue-query.ts";
-import { useViewCounts } from "../queue/useViewCounts.ts";
+import { countLabel, useViewCounts, type ViewCount } from "../queue/useViewCounts.ts";
 
 // ECharts is large and only this page draws; it loads when the page is opened.
 const BarChart = lazy(() => import("./BarChart.tsx").then((m) => ({ default: m.BarChart })));
@@ -29,7 +29,9 @@ export function OverviewPage() {
     (signal) =>
       Promise.all(
         OPEN_STATUSES.map((s) =>
-          api.get("/api/v1/tickets", { query: { status: s, limit: 1 }, signal }).then((r) => r.total),
+          api
+            .get("/api/v1/tickets", { query: { status: s, limit: 1 }, signal })
+            .then((r): ViewCount => ({ total: r.total, exact: r.totalExact })),
         ),
       ),
     [],
@@ -50,8 +52,7 @@ export function OverviewPage() {
             <Card>
               <Statistic
                 title={t(key)}
-                value={counts.data?.get(v)?.total ?? 0}
-                suffix={counts.data?.get(v)?.exact === false ? "+" : undefined}
+                value={countLabel(counts.data?.get(v))}
                 loading={counts.loading}
                 styles={{
                   content: { color: v === "breached" ? "#cf1322" : v === "due_soon" ? "#d46b08" : undefined },
@@ -73,8 +74,13 @@ export function OverviewPage() {
           <Suspense fallback={<Skeleton active />}>
             <BarChart
               label={t("openByStatus")}
-              labels={OPEN_STATUSES.map((s) => statusLabel(s, locale))}
-              values={byStatus.data}
+              // A bar at the server's count cap says so in its label ("1000+").
+              labels={OPEN_STATUSES.map((s, i) =>
+                byStatus.data![i]!.exact
+                  ? statusLabel(s, locale)
+                  : `${statusLabel(s, locale)} ${countLabel(byStatus.data![i])}`,
+              )}
+              values={byStatus.data.map((c) => c.total)}
             />
           </Suspense>
         ) : (

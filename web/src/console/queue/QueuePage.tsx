@@ -20,7 +20,7 @@ import {
   type View,
   WORK_VIEWS,
 } from "./queue-query.ts";
-import { useViewCounts } from "./useViewCounts.ts";
+import { countLabel, useViewCounts } from "./useViewCounts.ts";
 
 const VIEW_LABELS: Record<View, MessageKey> = {
   all: "viewAll",
@@ -76,7 +76,7 @@ export function QueuePage() {
               <span data-testid={`view-${v}`}>
                 {t(VIEW_LABELS[v])}{" "}
                 <Badge
-                  count={counts.data?.get(v)?.total ?? 0}
+                  count={countLabel(counts.data?.get(v))}
                   showZero
                   overflowCount={9999}
                   color={v === "breached" ? "red" : v === "due_soon" ? "orange" : "#8c8c8c"}

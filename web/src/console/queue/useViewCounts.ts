@@ -8,6 +8,10 @@ export interface ViewCount {
   exact: boolean;
 }
 
+/** "1000+" past the server's cap, the number below it; 0 while unknown. */
+export const countLabel = (c: ViewCount | undefined): number | string =>
+  c === undefined ? 0 : c.exact ? c.total : `${c.total}+`;
+
 /** How many tickets each view holds, for the counters on the view tabs. */
 export function useViewCounts(views: View[]) {
   return useAsync(
