@@ -16,32 +16,21 @@
  * Environment: BENCH_TARGETS=postgres,pglite  BENCH_TICKETS=5000  BENCH_PG_URL (admin connection).
  */
 
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
-import { type App, buildApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { openAndMigrate } from "../src/db/database.ts";
+import type { App } from "../src/app.ts";
 import { upsertOrder } from "../src/modules/orders/orders.store.ts";
 import { createApiKey } from "../src/modules/users/users.store.ts";
-import { SystemClock } from "../src/platform/clock.ts";
-import { loadPacks } from "../src/policy-packs/load.ts";
-import { admin as adminStatement } from "./lib/app-processes.ts";
 import { ownCpuMs, snapshot, spent } from "./lib/cpu.ts";
 import { fmt } from "./lib/figures.ts";
+import { inProcessApp } from "./lib/in-process-app.ts";
 import { intakeBodyOf, orderNoOf, orderOf } from "./lib/intake-fixture.ts";
 
 const env = process.env;
-const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TARGETS = (env.BENCH_TARGETS ?? "postgres,pglite").split(",");
 const TICKETS = Number(env.BENCH_TICKETS ?? 5000);
 /** In the order a deployment's timers would first reach them; the sender needs the writer's notices. */
 const CONSUMERS = ["notices.write", "notices.send", "abuse.score", "reports", "incidents.detect"];
-
-const admin = (statement: string) => adminStatement(statement, ADMIN_URL);
 
 async function fileTickets(app: App, apiKey: string, count: number) {
   let next = 0;
@@ -72,27 +61,7 @@ async function resetDetector(app: App) {
 }
 
 async function measure(target: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), "aftersale-bench-consumers-"));
-  const dbName = `bench_consumers_${process.pid}`;
-  let databaseUrl: string | undefined;
-  if (target === "postgres") {
-    await admin(`drop database if exists ${dbName} with (force)`);
-    await admin(`create database ${dbName}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
-  }
-  const config = loadConfig({
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    DATA_DIR: dataDir,
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    SMTP_PORT: "off",
-    AUTH_SECRET: randomBytes(24).toString("hex"),
-  });
-  const database = await openAndMigrate(config);
-  const clock = new SystemClock();
-  const app = await buildApp(config, database, loadPacks(), clock);
+  const { app, database, clock, pgName, close } = await inProcessApp(target, "consumers");
   try {
     const now = clock.now();
     for (let from = 0; from < TICKETS; from += 200)
@@ -115,7 +84,6 @@ async function measure(target: string) {
     // (It never analyses a partitioned table's parent; without statistics a page of the outbox can be
     // read by sorting the whole backlog instead of walking its index.)
     if (env.BENCH_ANALYZE !== "0") await sql`analyze`.execute(app.ctx.db);
-    const pgName = databaseUrl ? dbName : null;
     const totals = { app: 0, postgres: 0 };
     for (const name of CONSUMERS) {
       const before = snapshot(ownCpuMs(), pgName);
@@ -134,11 +102,7 @@ async function measure(target: string) {
         (pgName ? ` postgres_us_per_ticket=${fmt((totals.postgres * 1000) / TICKETS, 0)}` : ""),
     );
   } finally {
-    await app.jobs.stop();
-    await app.http.close();
-    await database.close();
-    if (databaseUrl) await admin(`drop database if exists ${dbName} with (force)`).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

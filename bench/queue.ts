@@ -1,37 +1,14 @@
-/**
- * `npm run bench -- queue`: how an agent's queue read scales with the open backlog, on PostgreSQL and PGlite.
- *
- * The app is built in this process (jobs not started) over a fresh database with the demo users. A few
- * tickets are filed over HTTP (`inject`), then cloned by SQL, each clone a minute older than the last,
- * until BENCH_QUEUE_SIZES open tickets are stored; at each size the tables are vacuumed and analysed (as
- * autovacuum, or PGlite's upkeep, would have by then) and agent1 reads the default queue view
- * (`status=new,in_progress`, 20 rows: the page, its total, assignees and SLA clocks) and the whole list
- * BENCH_QUEUE_READS times each. Figures: median and p90 wall time per read, one at a time.
- *
- * Environment:
- *   BENCH_TARGETS=postgres,pglite  BENCH_QUEUE_SIZES=1000,10000,50000,200000 (PGlite stops at 50000)
- *   BENCH_QUEUE_READS=15  BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test (creates and drops its own)
- */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
-import { type App, buildApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { openAndMigrate } from "../src/db/database.ts";
+import type { App } from "../src/app.ts";
 import { DEMO_PASSWORD, loadDemo } from "../src/modules/demo/demo.ts";
 import { upsertOrder } from "../src/modules/orders/orders.store.ts";
 import { createApiKey } from "../src/modules/users/users.store.ts";
-import { SystemClock } from "../src/platform/clock.ts";
-import { loadPacks } from "../src/policy-packs/load.ts";
-import { admin as adminStatement } from "./lib/app-processes.ts";
 import { fmt, percentile } from "./lib/figures.ts";
+import { inProcessApp } from "./lib/in-process-app.ts";
 import { intakeBodyOf, orderNoOf, orderOf } from "./lib/intake-fixture.ts";
 
 const env = process.env;
-const ADMIN_URL = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TARGETS = (env.BENCH_TARGETS ?? "postgres,pglite").split(",");
 const SIZES = (env.BENCH_QUEUE_SIZES ?? "1000,10000,50000,200000").split(",").map(Number);
 const PGLITE_MAX = 50_000;
@@ -85,27 +62,7 @@ async function timeReads(app: App, token: string, path: string): Promise<{ media
 }
 
 async function measure(target: string): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "aftersale-bench-queue-"));
-  const dbName = `bench_queue_${process.pid}`;
-  let databaseUrl: string | undefined;
-  if (target === "postgres") {
-    await adminStatement(`drop database if exists ${dbName} with (force)`, ADMIN_URL);
-    await adminStatement(`create database ${dbName}`, ADMIN_URL);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
-  }
-  const config = loadConfig({
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    DATA_DIR: dataDir,
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    SMTP_PORT: "off",
-    AUTH_SECRET: randomBytes(24).toString("hex"),
-  });
-  const database = await openAndMigrate(config);
-  const clock = new SystemClock();
-  const app = await buildApp(config, database, loadPacks(), clock);
+  const { app, database, clock, close } = await inProcessApp(target, "queue");
   try {
     const now = clock.now();
     // The demo users, with no demo orders (nor their tickets): the sizes are the tickets stored.
@@ -129,12 +86,7 @@ async function measure(target: string): Promise<void> {
       }
     }
   } finally {
-    await app.jobs.stop();
-    await app.http.close();
-    await database.close();
-    if (databaseUrl)
-      await adminStatement(`drop database if exists ${dbName} with (force)`, ADMIN_URL).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
