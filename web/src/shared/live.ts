@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api/client.ts";
+import { useCoalesced } from "./useCoalesced.ts";
 
 /**
  * Server-sent events. The browser's EventSource reconnects by itself after a dropped line; when the
@@ -55,8 +56,21 @@ function follow(
   };
 }
 
-/** Every ticket change the logged-in user may see; the callback should re-read, not trust the event. */
-export function useStaffLive(onChange: (change: LiveChange) => void, enabled = true): boolean {
+/**
+ * Re-reads on the ticket changes the logged-in user may see (those `concerns` keeps; all by default), and
+ * when the stream (re)opens, since whatever changed before was not heard. `reread` runs at most once per
+ * `everyMs` however many changes arrive (shared/coalesce.ts): a busy hour pushes tens a second, and a page
+ * re-reading on each, with ten consoles open, would flood the server.
+ */
+export function useStaffLive(
+  reread: () => void,
+  options: { everyMs?: number; concerns?: (change: LiveChange) => boolean; enabled?: boolean } = {},
+): boolean {
+  const { everyMs = 1000, enabled = true } = options;
+  const refresh = useCoalesced(reread, everyMs);
+  const onChange = (change: LiveChange) => {
+    if (change.ticketNo === "*" || (options.concerns?.(change) ?? true)) refresh();
+  };
   const latest = useRef(onChange);
   latest.current = onChange;
   const [connected, setConnected] = useState(false);

@@ -3,7 +3,6 @@ import { useState } from "react";
 import { type Answer, type ApiError, api } from "../../api/client.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { useWords } from "../remedies/words.ts";
 import { can, useSession } from "../session.ts";
 import { OrderCard } from "./OrderCard.tsx";
@@ -38,8 +37,7 @@ export function ExecutionBoard() {
     [department],
   );
   // Department users do not read the ticket stream; they refresh by acting or reloading.
-  const refresh = useCoalesced(() => board.reload(true), 1000);
-  useStaffLive(() => refresh(), can(session, "tickets.read"));
+  useStaffLive(() => board.reload(true), { enabled: can(session, "tickets.read") });
   const everyDepartment = ["admin", "supervisor", "manager", "agent", "qa"].includes(session.role);
   const mayWork = can(session, "execution.work");
 

@@ -7,7 +7,6 @@ import type { MessageKey } from "../../i18n/zh-CN.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { LinkButton } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { OPEN_STATUSES, type View } from "../queue/queue-query.ts";
 import { countLabel, useViewCounts, type ViewCount } from "../queue/useViewCounts.ts";
 
@@ -36,13 +35,11 @@ export function OverviewPage() {
       ),
     [],
   );
-  // Eleven counts per re-read: at most one re-read a second, however many changes arrive meanwhile.
-  const refresh = useCoalesced(() => {
+  // Eleven counts per re-read, at most one re-read a second.
+  useStaffLive(() => {
     counts.reload(true);
     byStatus.reload(true);
-  }, 1000);
-  // "*" after a reconnection: whatever changed while the stream was down was not heard.
-  useStaffLive(() => refresh());
+  });
 
   return (
     <>

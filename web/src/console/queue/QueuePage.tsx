@@ -7,7 +7,6 @@ import { useStaffLive } from "../../shared/live.ts";
 import { useAllPacks } from "../../shared/packs.ts";
 import { navigate, useLocation } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { can, useSession } from "../session.ts";
 import { type QueueItem, queueColumns, sortFrom } from "./columns.tsx";
 import { QueueFilters } from "./QueueFilters.tsx";
@@ -48,14 +47,12 @@ export function QueuePage() {
   const list = useAsync((signal) => api.get("/api/v1/tickets", { query, signal }), [JSON.stringify(query)]);
   const counts = useViewCounts(views);
 
-  // At most one re-read a second, even while tickets arrive faster than that (shared/coalesce.ts).
-  const refreshQuietly = useCoalesced(() => {
+  // At most one quiet re-read a second, even while tickets arrive faster than that.
+  const live = useStaffLive(() => {
     list.reload(true);
     counts.reload(true);
     setUpdatedAt(Date.now());
-  }, 1000);
-  // "*" after a reconnection: whatever changed while the stream was down was not heard.
-  const live = useStaffLive(() => refreshQuietly());
+  });
 
   const update = (patch: Partial<QueueState>, push = false) =>
     navigate(queueHref({ ...state, page: 1, ...patch }), { replace: !push });

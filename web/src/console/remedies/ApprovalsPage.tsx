@@ -7,7 +7,6 @@ import { formatFen, formatTime } from "../../shared/format.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { Link } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { RemedyItems } from "./RemedyItems.tsx";
 import { useWords } from "./words.ts";
 
@@ -29,8 +28,7 @@ export function ApprovalsPage() {
     (signal) => api.get("/api/v1/remedies", { query: { status: "pending_approval", limit: 100 }, signal }),
     [],
   );
-  const refresh = useCoalesced(() => inbox.reload(true), 1000);
-  useStaffLive(() => refresh());
+  useStaffLive(() => inbox.reload(true));
 
   async function act(r: Pending, how: "approve" | "reject") {
     setBusy(r.id);

@@ -7,7 +7,6 @@ import { formatTime } from "../../shared/format.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { Link, navigate } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { useSession } from "../session.ts";
 import { Countdown } from "./Countdown.tsx";
 import { clockName, slaText } from "./messages.ts";
@@ -33,8 +32,7 @@ export function EscalationsPage() {
       }),
     [level, page.current, page.pageSize],
   );
-  const refresh = useCoalesced(() => list.reload(true), 1000);
-  const live = useStaffLive(() => refresh());
+  const live = useStaffLive(() => list.reload(true));
   const levels = t("escalationLevels").split("|");
 
   return (

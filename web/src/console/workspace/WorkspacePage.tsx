@@ -5,7 +5,6 @@ import { formatTime } from "../../shared/format.ts";
 import { useStaffLive } from "../../shared/live.ts";
 import { usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useCoalesced } from "../../shared/useCoalesced.ts";
 import { VerificationPanel } from "../merchant/VerificationPanel.tsx";
 import { NotificationLog } from "../notifications/NotificationLog.tsx";
 import { RemedyPanels } from "../remedies/RemedyPanels.tsx";
@@ -33,10 +32,7 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
   const pack = usePack(ticket?.businessLine);
 
   // Several changes to this ticket in quick succession make one re-read, not one each.
-  const reloadDetail = useCoalesced(() => detail.reload(true), 300);
-  useStaffLive((change) => {
-    if (change.ticketNo === ticketNo || change.ticketNo === "*") reloadDetail();
-  });
+  useStaffLive(() => detail.reload(true), { everyMs: 300, concerns: (c) => c.ticketNo === ticketNo });
 
   if (detail.error && !ticket)
     return (
