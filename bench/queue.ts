@@ -1,3 +1,17 @@
+/**
+ * `npm run bench -- queue`: how an agent's queue read scales with the open backlog, on PostgreSQL and PGlite.
+ *
+ * The app is built in this process (jobs not started) over a fresh database with the demo users. A few
+ * tickets are filed over HTTP (`inject`), then cloned by SQL, each clone a minute older than the last,
+ * until BENCH_QUEUE_SIZES open tickets are stored; at each size the table is vacuumed and analysed (as
+ * autovacuum, or PGlite's upkeep, would have by then) and agent1 reads the default queue view
+ * (`status=new,in_progress`, 20 rows: the page, its total, assignees and SLA clocks) and the whole list
+ * BENCH_QUEUE_READS times each. Figures: median and p90 wall time per read, one at a time.
+ *
+ * Environment:
+ *   BENCH_TARGETS=postgres,pglite  BENCH_QUEUE_SIZES=1000,10000,50000,200000 (PGlite stops at 50000)
+ *   BENCH_QUEUE_READS=15  BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test (creates and drops its own)
+ */
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
 import type { App } from "../src/app.ts";
