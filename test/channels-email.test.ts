@@ -138,6 +138,28 @@ describe("inbound e-mail", () => {
     expect(relayed.filter((m) => (m.to as { text: string }).text.includes(from))).toHaveLength(1);
   });
 
+  it("registers a mail whose subject, text and file name hold NUL characters, without them", async () => {
+    const { phone, orderNo } = await createOrder(server.url, admin);
+    const from = `nul.${orderNo.toLowerCase()}@customer.test`;
+    const messageId = `<nul-${orderNo}@customer.test>`;
+    // PostgreSQL cannot store a NUL; a mail cannot be refused like a request, so they are dropped.
+    await send.sendMail({
+      from,
+      to: "shouhou@aftersale.test",
+      subject: "外卖\u0000送晚了",
+      messageId,
+      text: `订单号：${orderNo}，手机 ${phone}。等了一个多小时\u0000还没送到。`,
+      attachments: [{ filename: "pho\u0000to.jpg", content: await jpeg() }],
+    });
+    const row = await processed(messageId);
+    expect(row.outcome).toBe("ticket");
+    const ticket = await client(server.url, admin).get(`/api/v1/tickets/${row.ticket_no}`);
+    expect(ticket.body.description).toContain("外卖送晚了");
+    expect(ticket.body.description).toContain("等了一个多小时还没送到");
+    expect(JSON.stringify(ticket.body)).not.toContain("\\u0000");
+    expect(ticket.body.attachments).toHaveLength(1);
+  });
+
   it("asks for the missing order number by name, and registers once the customer answers", async () => {
     const { phone, orderNo } = await createOrder(server.url, admin);
     const from = `wang.${orderNo.toLowerCase()}@customer.test`;

@@ -233,16 +233,18 @@ describe("hostile input", () => {
     customer.closeNow();
   });
 
-  it("refuses empty, non-text and overlong lines one by one and goes on", async () => {
+  it("refuses empty, non-text, overlong and NUL-holding lines one by one and goes on", async () => {
     const { phone, orderNo } = await createOrder(server.url, admin);
     const { customer } = await startChat(phone, orderNo);
     customer.send({ type: "message", text: "长".repeat(1001) });
     customer.send({ type: "message", text: "   " });
     customer.send({ type: "message", text: { $gt: "" } });
+    // PostgreSQL cannot store a NUL: refused with the frame, not a failed insert.
+    customer.send({ type: "message", text: "餐没到\u0000" });
     customer.send({ type: "message", text: "餐没到怎么办", id: "still-here" });
     await customer.next((f) => f.type === "ack" && f.id === "still-here");
     const codes = customer.frames.filter((f) => f.type === "error").map((f) => f.code);
-    expect(codes).toEqual(["MESSAGE_TOO_LONG", "EMPTY_MESSAGE", "EMPTY_MESSAGE"]);
+    expect(codes).toEqual(["MESSAGE_TOO_LONG", "EMPTY_MESSAGE", "EMPTY_MESSAGE", "INVALID_CHARACTER"]);
     customer.closeNow();
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AppError, type ErrorDetail, type Locale, pickLocale, text } from "./errors.ts";
+import { AppError, type ErrorDetail, type Locale, pickLocale, text, validationError } from "./errors.ts";
+import { nulFields } from "./nul.ts";
 
 /** The one error body of the API: `{"error":{"code","message","details":[{"field","code","message"}]}}`. */
 export function errorBody(error: AppError, locale: Locale) {
@@ -68,12 +69,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     let appError: AppError;
     if (error instanceof AppError) appError = error;
     else if (error.validation) {
-      appError = new AppError(
-        "VALIDATION_FAILED",
-        400,
-        text("请求内容有误，请检查标出的字段", "Some fields are invalid"),
-        schemaDetails(error),
-      );
+      appError = validationError(schemaDetails(error));
     } else if (error.statusCode === 429) {
       appError = new AppError(
         "RATE_LIMITED",
@@ -109,6 +105,30 @@ export function installErrorHandler(app: FastifyInstance): void {
     reply
       .status(404)
       .send(errorBody(new AppError("NOT_FOUND", 404, text("接口不存在", "No such route")), locale));
+  });
+}
+
+/**
+ * Refuses a request whose parameters, query or body hold a NUL character, naming each such field (see
+ * nul.ts). A global preHandler: it runs after a staff route's permission check and after schema
+ * validation, so callers still get 401/403 and the schema's own 400s first.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook("preHandler", async (request) => {
+    const fields = (["params", "query", "body"] as const).flatMap((part) =>
+      nulFields(request[part], "").map((field) => field || part),
+    );
+    if (fields.length === 0) return;
+    throw validationError(
+      fields.map((field) => ({
+        field,
+        code: "INVALID_CHARACTER",
+        message: text(
+          `${field}：不能包含空字符（U+0000）`,
+          `${field}: must not contain a NUL character (U+0000)`,
+        ),
+      })),
+    );
   });
 }
 

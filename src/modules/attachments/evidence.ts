@@ -4,6 +4,7 @@ import exifReader from "exif-reader";
 import sharp from "sharp";
 import type { AppContext } from "../../platform/context.ts";
 import { randomId, sha256 } from "../../platform/ids.ts";
+import { withoutNul } from "../../platform/nul.ts";
 import { type EvidenceKind, exifTime, sizeProblem, sniff } from "./attachments.domain.ts";
 import { findAttachment, insertAttachment } from "./attachments.store.ts";
 
@@ -96,7 +97,8 @@ export async function saveEvidence(
     mime: sniffed.mime,
     sizeBytes: stored.length,
     sha256: sha256(stored),
-    fileName: fileName?.slice(0, 200) || null,
+    // A name from a client or a mail, shown to agents: not refused for a NUL the database cannot keep.
+    fileName: fileName ? withoutNul(fileName).slice(0, 200) || null : null,
     capturedAt,
     uploadedAt: ctx.clock.now(),
     hasThumbnail,

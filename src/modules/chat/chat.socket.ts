@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import { AppError, type Locale, text } from "../../platform/errors.ts";
+import { nulFields } from "../../platform/nul.ts";
 import { type Bucket, lineProblem, type Rate, takeToken } from "./chat.domain.ts";
 import type { Peer } from "./chat.hub.ts";
 
@@ -57,7 +58,12 @@ export function serveFrames(
         chatError("BAD_FRAME", "消息格式不正确", 'A frame must be a JSON object with a "type"'),
         null,
       );
-    queue = queue.then(() => handle(frame)).catch((error) => fail(error, frame.id));
+    queue = queue
+      .then(() => {
+        refuseNul(frame);
+        return handle(frame);
+      })
+      .catch((error) => fail(error, frame.id));
   });
   socket.on("error", (error) => log.warn({ err: error }, "chat socket error"));
   socket.on("close", () => {
@@ -65,6 +71,17 @@ export function serveFrames(
     queue = queue.then(onClose).catch((error) => log.error({ err: error }, "chat close failed"));
   });
   return peer;
+}
+
+/** The database cannot keep a NUL (see platform/nul.ts): a frame holding one is refused whole. */
+function refuseNul(frame: Frame): void {
+  const fields = nulFields(frame, "");
+  if (fields.length)
+    throw chatError(
+      "INVALID_CHARACTER",
+      `${fields.join("、")} 中有无法保存的空字符`,
+      `${fields.join(", ")}: must not contain a NUL character (U+0000)`,
+    );
 }
 
 function parseFrame(raw: string): Frame | null {

@@ -1,6 +1,7 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import type { AppContext } from "../../../platform/context.ts";
 import { canonicalJson, sha256 } from "../../../platform/ids.ts";
+import { withoutNul } from "../../../platform/nul.ts";
 import { linkAttachments } from "../../attachments/attachments.store.ts";
 import { saveEvidence } from "../../attachments/evidence.ts";
 import { registerRequest } from "../../intake/intake.commands.ts";
@@ -55,18 +56,23 @@ export interface MailText {
 }
 
 function textOf(mail: ParsedMail, fallbackId: string): MailText {
-  const sender = (mail.replyTo?.value[0]?.address ?? mail.from?.value[0]?.address ?? "").toLowerCase();
-  const plain = mail.text ?? (typeof mail.html === "string" ? mail.html.replace(/<[^>]+>/g, " ") : "");
+  const sender = withoutNul(
+    mail.replyTo?.value[0]?.address ?? mail.from?.value[0]?.address ?? "",
+  ).toLowerCase();
+  // A mail cannot be refused like a request: the NUL characters the database cannot keep are dropped.
+  const plain = withoutNul(
+    mail.text ?? (typeof mail.html === "string" ? mail.html.replace(/<[^>]+>/g, " ") : ""),
+  );
   const refs = [
     ...(mail.inReplyTo ? [mail.inReplyTo] : []),
     ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []),
   ];
   return {
     sender,
-    subject: mail.subject ?? "",
+    subject: withoutNul(mail.subject ?? ""),
     words: ownWords(plain),
-    messageId: mail.messageId ?? fallbackId,
-    refs,
+    messageId: withoutNul(mail.messageId ?? fallbackId),
+    refs: refs.map(withoutNul),
     header: (name) => {
       const v = mail.headers.get(name);
       return typeof v === "string" ? v : v === undefined ? null : JSON.stringify(v);
