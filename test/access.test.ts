@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomOrderNo } from "./helpers/evidence.ts";
+import { scopedUser } from "./helpers/merchants.ts";
 import { client, fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
 
 let server: TestServer;
@@ -119,6 +120,41 @@ describe("a merchant sees only its own tickets", () => {
       visibility: "customer",
     });
     expect(reply.status).toBe(403);
+  });
+});
+
+describe("an account with nothing in its scope sees nothing", () => {
+  it("gives a merchant with no shop and a rider with no rider id empty lists, not all tickets or a 500", async () => {
+    const some = await ticketFor("M001");
+    for (const scope of [{ role: "merchant" as const }, { role: "rider" as const }]) {
+      const user = client(server.url, await scopedUser(server.url, admin, scope));
+      const list = await user.get("/api/v1/tickets?limit=200");
+      expect(list.status, scope.role).toBe(200);
+      expect(list.body).toMatchObject({ items: [], total: 0 });
+      expect((await user.get(`/api/v1/tickets/${some.ticketNo}`)).status, scope.role).toBe(404);
+    }
+    const rider = client(server.url, await scopedUser(server.url, admin, { role: "rider" }));
+    const scorecard = await rider.get("/api/v1/reports/riders?month=2026-11");
+    expect(scorecard.status).toBe(200);
+    expect(scorecard.body.items).toEqual([]);
+  });
+
+  it("refuses to make a rider with an empty rider id, naming the field", async () => {
+    const made = await client(server.url, admin).post("/api/v1/users", {
+      username: `rider-${randomUUID().slice(0, 8)}`,
+      displayName: "空骑手",
+      password: "scoped123456",
+      role: "rider",
+      riderId: "",
+    });
+    expect(made.status).toBe(400);
+    expect(made.body.error.details[0].field).toBe("riderId");
+  });
+
+  it("finds no ticket for an assignee who does not exist", async () => {
+    const list = await client(server.url, agent).get("/api/v1/tickets?assignee=nobody-here");
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ items: [], total: 0 });
   });
 });
 

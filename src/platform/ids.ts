@@ -3,6 +3,13 @@ import { createHash, randomBytes } from "node:crypto";
 /** An unguessable id for things reachable by id alone (attachments, sessions). */
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString("base64url");
 
+/**
+ * An id that no merchant, rider or user has, for a scope that must match nothing (a merchant account with
+ * no shop yet, a rider account not linked to a rider). Longer than any id the API accepts (64), and not
+ * empty, so each "is there a scope" test stays closed; printable, as PostgreSQL refuses a NUL parameter.
+ */
+export const NO_SUCH_ID = `none:${"-".repeat(64)}`;
+
 export const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
 /** JSON with object keys sorted at every depth: equal data, equal text. */

@@ -5,15 +5,22 @@ import { client, login } from "./server.ts";
  * A merchant user of another store, made by the admin for a test: the other side of every "a merchant
  * never sees another merchant's data" check. Returns its session token.
  */
-export async function otherMerchant(base: string, adminToken: string, merchantId = "M002"): Promise<string> {
-  const username = `merchant-${randomUUID().slice(0, 8)}`;
+export const otherMerchant = (base: string, adminToken: string, merchantId = "M002"): Promise<string> =>
+  scopedUser(base, adminToken, { role: "merchant", merchantIds: [merchantId] });
+
+/** A merchant or rider user with the scope given (none at all, if so), made by the admin; its token. */
+export async function scopedUser(
+  base: string,
+  adminToken: string,
+  scope: { role: "merchant" | "rider"; merchantIds?: string[]; riderId?: string },
+): Promise<string> {
+  const username = `${scope.role}-${randomUUID().slice(0, 8)}`;
   const made = await client(base, adminToken).post("/api/v1/users", {
     username,
-    displayName: "二号店老板",
-    password: "merchant123456",
-    role: "merchant",
-    merchantIds: [merchantId],
+    displayName: scope.role === "merchant" ? "二号店老板" : "新骑手",
+    password: "scoped123456",
+    ...scope,
   });
-  if (made.status !== 201) throw new Error(`merchant user: ${made.status} ${JSON.stringify(made.body)}`);
-  return login(base, username, "merchant123456");
+  if (made.status !== 201) throw new Error(`${scope.role} user: ${made.status} ${JSON.stringify(made.body)}`);
+  return login(base, username, "scoped123456");
 }

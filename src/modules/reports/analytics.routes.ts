@@ -3,6 +3,7 @@ import { Type as T, type TSchema } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
 import { type ErrorDetail, forbidden, notFound, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
+import { NO_SUCH_ID } from "../../platform/ids.ts";
 import { need, principalOf } from "../users/auth.ts";
 import type { Permission } from "../users/roles.ts";
 import { daysFromTo, type Granularity, isDay } from "./analytics.domain.ts";
@@ -245,7 +246,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const p = principalOf(request);
       if (p.role === "rider") {
         if (q.riderId !== undefined && q.riderId !== p.riderId) throw forbidden();
-        q.riderId = p.riderId ?? "\u0000";
+        q.riderId = p.riderId || NO_SUCH_ID;
       }
       return { month: q.month, items: await riderScorecard(ctx.db, q) };
     },

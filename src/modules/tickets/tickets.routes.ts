@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, text } from "../../platform/errors.ts";
 import { maskPhone } from "../../platform/format.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
+import { NO_SUCH_ID } from "../../platform/ids.ts";
 import { type BusinessLine, CHANNELS, QUEUES, SEVERITIES } from "../../policy-packs/schema.ts";
 import { ticketAbuseFacts } from "../abuse/abuse.commands.ts";
 import { AbuseFactsProps } from "../abuse/abuse.schema.ts";
@@ -108,7 +109,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (q.assignee === "me" || q.view === "mine") assigneeId = p.id;
       else if (q.assignee === "none" || q.view === "unassigned") assigneeId = null;
       else if (typeof q.assignee === "string") {
-        assigneeId = (await findUserByUsername(ctx.db, q.assignee))?.id ?? "\u0000";
+        assigneeId = (await findUserByUsername(ctx.db, q.assignee))?.id ?? NO_SUCH_ID;
       }
       const openStatuses = STATUSES.filter((s) => !["resolved", "closed", "not_applicable"].includes(s));
       // A free-text search scans descriptions: the read replica (REPORTS_DATABASE_URL) takes it, when there

@@ -2,6 +2,8 @@
  * Who may do what, as data. Every staff route names one permission; the table below is the whole policy,
  * and the access tests walk it. Merchants and riders are further scoped to their own tickets.
  */
+import { NO_SUCH_ID } from "../../platform/ids.ts";
+
 export const ROLES = [
   "admin",
   "agent",
@@ -107,7 +109,8 @@ export function allows(principal: Principal, permission: Permission): boolean {
 /** Which tickets a principal may see: everything, or only its merchants' or its rider's. */
 export function ticketScope(p: Principal): { merchantIds?: string[]; riderId?: string } {
   if (p.role === "merchant") return { merchantIds: p.merchantIds };
-  if (p.role === "rider") return { riderId: p.riderId ?? "\u0000" };
+  // `||`: an account stored with an empty rider id must not fall through to "everything".
+  if (p.role === "rider") return { riderId: p.riderId || NO_SUCH_ID };
   return {};
 }
 

@@ -138,8 +138,9 @@ export function usersRoutes(app: FastifyInstance, ctx: AppContext): void {
           displayName: T.String({ minLength: 1, maxLength: 50 }),
           password: T.String({ maxLength: 256 }),
           role: T.Union(ROLES.map((r) => T.Literal(r))),
-          merchantIds: T.Optional(T.Array(T.String())),
-          riderId: T.Optional(T.String()),
+          // Ids as orders carry them (1–64): an empty rider id would scope a rider to nothing at all.
+          merchantIds: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
+          riderId: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
         }),
         response: { 201: T.Object({ id: T.String() }), 409: ErrorSchema, ...errors },
       },
