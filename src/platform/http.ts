@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type ErrorDetail, type Locale, pickLocale, text, validationError } from "./errors.ts";
-import { nulFields } from "./nul.ts";
+import { UNSTORABLE, unstorableFields } from "./unstorable.ts";
 
 /** The one error body of the API: `{"error":{"code","message","details":[{"field","code","message"}]}}`. */
 export function errorBody(error: AppError, locale: Locale) {
@@ -109,24 +109,21 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /**
- * Refuses a request whose parameters, query or body hold a NUL character, naming each such field (see
- * nul.ts). A global preHandler: it runs after a staff route's permission check and after schema
- * validation, so callers still get 401/403 and the schema's own 400s first.
+ * Refuses a request whose parameters, query or body hold text the database cannot store, naming each such
+ * field (see unstorable.ts). A global preHandler: it runs after a staff route's permission check and after
+ * schema validation, so callers still get 401/403 and the schema's own 400s first.
  */
-export function refuseNulCharacters(app: FastifyInstance): void {
+export function refuseUnstorableText(app: FastifyInstance): void {
   app.addHook("preHandler", async (request) => {
     const fields = (["params", "query", "body"] as const).flatMap((part) =>
-      nulFields(request[part], "").map((field) => field || part),
+      unstorableFields(request[part], "").map((field) => field || part),
     );
     if (fields.length === 0) return;
     throw validationError(
       fields.map((field) => ({
         field,
         code: "INVALID_CHARACTER",
-        message: text(
-          `${field}：不能包含空字符（U+0000）`,
-          `${field}: must not contain a NUL character (U+0000)`,
-        ),
+        message: text(`${field}：${UNSTORABLE.zh}`, `${field}: ${UNSTORABLE.en}`),
       })),
     );
   });

@@ -4,7 +4,7 @@ import exifReader from "exif-reader";
 import sharp from "sharp";
 import type { AppContext } from "../../platform/context.ts";
 import { randomId, sha256 } from "../../platform/ids.ts";
-import { withoutNul } from "../../platform/nul.ts";
+import { storable } from "../../platform/unstorable.ts";
 import { type EvidenceKind, exifTime, sizeProblem, sniff } from "./attachments.domain.ts";
 import { findAttachment, insertAttachment } from "./attachments.store.ts";
 
@@ -97,8 +97,8 @@ export async function saveEvidence(
     mime: sniffed.mime,
     sizeBytes: stored.length,
     sha256: sha256(stored),
-    // A name from a client or a mail, shown to agents: not refused for a NUL the database cannot keep.
-    fileName: fileName ? withoutNul(fileName).slice(0, 200) || null : null,
+    // A name from a client or a mail, shown to agents: mended, not refused, if the database cannot keep it.
+    fileName: fileName ? [...storable(fileName)].slice(0, 200).join("") || null : null,
     capturedAt,
     uploadedAt: ctx.clock.now(),
     hasThumbnail,

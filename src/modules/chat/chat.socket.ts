@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import { AppError, type Locale, text } from "../../platform/errors.ts";
-import { nulFields } from "../../platform/nul.ts";
+import { UNSTORABLE, unstorableFields } from "../../platform/unstorable.ts";
 import { type Bucket, lineProblem, type Rate, takeToken } from "./chat.domain.ts";
 import type { Peer } from "./chat.hub.ts";
 
@@ -60,7 +60,7 @@ export function serveFrames(
       );
     queue = queue
       .then(() => {
-        refuseNul(frame);
+        refuseUnstorable(frame);
         return handle(frame);
       })
       .catch((error) => fail(error, frame.id));
@@ -73,14 +73,14 @@ export function serveFrames(
   return peer;
 }
 
-/** The database cannot keep a NUL (see platform/nul.ts): a frame holding one is refused whole. */
-function refuseNul(frame: Frame): void {
-  const fields = nulFields(frame, "");
+/** Text the database cannot keep (see platform/unstorable.ts): a frame holding some is refused whole. */
+function refuseUnstorable(frame: Frame): void {
+  const fields = unstorableFields(frame, "");
   if (fields.length)
     throw chatError(
       "INVALID_CHARACTER",
-      `${fields.join("、")} 中有无法保存的空字符`,
-      `${fields.join(", ")}: must not contain a NUL character (U+0000)`,
+      `${fields.join("、")}：${UNSTORABLE.zh}`,
+      `${fields.join(", ")}: ${UNSTORABLE.en}`,
     );
 }
 

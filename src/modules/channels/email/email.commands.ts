@@ -1,7 +1,7 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import type { AppContext } from "../../../platform/context.ts";
 import { canonicalJson, sha256 } from "../../../platform/ids.ts";
-import { withoutNul } from "../../../platform/nul.ts";
+import { storable } from "../../../platform/unstorable.ts";
 import { linkAttachments } from "../../attachments/attachments.store.ts";
 import { saveEvidence } from "../../attachments/evidence.ts";
 import { registerRequest } from "../../intake/intake.commands.ts";
@@ -56,11 +56,11 @@ export interface MailText {
 }
 
 function textOf(mail: ParsedMail, fallbackId: string): MailText {
-  const sender = withoutNul(
+  const sender = storable(
     mail.replyTo?.value[0]?.address ?? mail.from?.value[0]?.address ?? "",
   ).toLowerCase();
-  // A mail cannot be refused like a request: the NUL characters the database cannot keep are dropped.
-  const plain = withoutNul(
+  // A mail cannot be refused like a request: text the database cannot keep is mended (see unstorable.ts).
+  const plain = storable(
     mail.text ?? (typeof mail.html === "string" ? mail.html.replace(/<[^>]+>/g, " ") : ""),
   );
   const refs = [
@@ -69,10 +69,10 @@ function textOf(mail: ParsedMail, fallbackId: string): MailText {
   ];
   return {
     sender,
-    subject: withoutNul(mail.subject ?? ""),
+    subject: storable(mail.subject ?? ""),
     words: ownWords(plain),
-    messageId: withoutNul(mail.messageId ?? fallbackId),
-    refs: refs.map(withoutNul),
+    messageId: storable(mail.messageId ?? fallbackId),
+    refs: refs.map(storable),
     header: (name) => {
       const v = mail.headers.get(name);
       return typeof v === "string" ? v : v === undefined ? null : JSON.stringify(v);
@@ -137,7 +137,8 @@ async function addToTicket(
       data: {
         messageId: m.messageId,
         subject: m.subject,
-        body: m.words.slice(0, 4000),
+        // Cut by characters: cutting an emoji in half would leave text the database cannot store.
+        body: [...m.words].slice(0, 4000).join(""),
         refusedAttachments: evidence.refused,
       },
     },

@@ -6,7 +6,7 @@ import type { AppContext } from "../../../platform/context.ts";
 import { sha256 } from "../../../platform/ids.ts";
 import type { Poller } from "../../../platform/jobs.ts";
 import { serialPoller } from "../../../platform/jobs.ts";
-import { withoutNul } from "../../../platform/nul.ts";
+import { storable } from "../../../platform/unstorable.ts";
 import { channelsFrom } from "../../notifications/channels/index.ts";
 import { processInboundMail, sendReply } from "./email.commands.ts";
 import { rawHeader } from "./email.domain.ts";
@@ -67,7 +67,7 @@ export async function startInboundMail(
         const raw = Buffer.concat(chunks);
         // A message without a Message-ID is known by its bytes: the same message resent is still one.
         const header = rawHeader(raw.subarray(0, 64 * 1024).toString("latin1"), "message-id");
-        const messageId = header ? withoutNul(header) : `<${sha256(raw)}@inbound.aftersale>`;
+        const messageId = header ? storable(header) : `<${sha256(raw)}@inbound.aftersale>`;
         insertInboundMail(ctx.db, {
           messageId,
           receivedAt: ctx.clock.now(),
