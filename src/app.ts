@@ -55,7 +55,7 @@ import { usersRoutes } from "./modules/users/users.routes.ts";
 import { webRoutes } from "./modules/web/web.routes.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { AppContext } from "./platform/context.ts";
-import { frameworkError, installErrorHandler, refuseUnstorableText } from "./platform/http.ts";
+import { frameworkError, installErrorHandler, refuseUnstorableInput } from "./platform/http.ts";
 import { JobRunner } from "./platform/jobs.ts";
 import { LiveBus } from "./platform/live.ts";
 import { shareLiveBus } from "./platform/live-pg.ts";
@@ -141,7 +141,7 @@ export async function buildApp(
   // Live chat frames are short lines; anything bigger is closed by ws before it is buffered whole.
   await http.register(websocket, { options: { maxPayload: 16 * 1024 } });
   installErrorHandler(http);
-  refuseUnstorableText(http);
+  refuseUnstorableInput(http);
   installSecurityHeaders(http, config);
   installAuth(http, ctx);
 

@@ -97,4 +97,16 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
     const fields = new Set(r.body.error.details.map((d: { field: string }) => d.field));
     expect(fields).toEqual(new Set(["customerPhone", "paidFen", "items"]));
   });
+
+  it("refuses an amount past what the database column holds (21 million yuan), naming it, not a 500", async () => {
+    const order = anOrder();
+    const r = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, {
+      ...order,
+      paidFen: 3_000_000_000,
+      items: [{ ...order.items[0], quantity: 2_147_483_648 }],
+    });
+    expect(r.status).toBe(400);
+    const fields = new Set(r.body.error.details.map((d: { field: string }) => d.field));
+    expect(fields).toEqual(new Set(["paidFen", "items.0.quantity"]));
+  });
 });

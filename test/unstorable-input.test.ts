@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /**
- * Text the database cannot store in any field: a NUL character (U+0000) or a lone surrogate (half an
- * emoji). PostgreSQL fails the statement, so before this guard such a request was a 500 on PostgreSQL
- * (found by the public fuzz test) and stored on PGlite. Now it is a 400 naming the field, on both, and
- * nothing is stored.
+ * A value the database cannot store in any field: a NUL character (U+0000), a lone surrogate (half an
+ * emoji) or an infinite number. PostgreSQL fails the statement, so before this guard such a request was a
+ * 500 on PostgreSQL (found by the fuzz tests) and sometimes stored on PGlite. Now it is a 400 naming the
+ * field, on both, and nothing is stored.
  */
 let server: TestServer;
 let admin: string;
@@ -18,7 +18,7 @@ afterAll(() => server?.close());
 const fieldsOf = (body: { error: { details: { field: string; code: string }[] } }) =>
   body.error.details.map((d) => `${d.field}:${d.code}`);
 
-describe("text the database cannot store, in a request", () => {
+describe("a value the database cannot store, in a request", () => {
   it.each([
     ["a NUL character", "\u0000"],
     ["a lone surrogate", "\ud83d"],
@@ -47,6 +47,16 @@ describe("text the database cannot store, in a request", () => {
     const res = await client(server.url).get("/api/v1/policy-packs/for-order?orderNo=FD%00&phone=%00138");
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body).sort()).toEqual(["orderNo:INVALID_CHARACTER", "phone:INVALID_CHARACTER"]);
+  });
+
+  it("refuses an infinite number (1e309), which the schema lets through as an integer, or one past 2^53", async () => {
+    const supervisor = client(server.url, await login(server.url, "supervisor1"));
+    const res = await supervisor.get("/api/v1/escalations?offset=1e309&level=1e309");
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res.body)).toEqual(["offset:OUT_OF_RANGE", "level:OUT_OF_RANGE"]);
+    const huge = await supervisor.get("/api/v1/escalations?offset=1e300");
+    expect(fieldsOf(huge.body)).toEqual(["offset:OUT_OF_RANGE"]);
+    expect((await supervisor.get("/api/v1/escalations?offset=100000")).status).toBe(200);
   });
 
   it("checks a staff route's login first, then refuses the NUL in its filter", async () => {

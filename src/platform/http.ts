@@ -109,21 +109,21 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /**
- * Refuses a request whose parameters, query or body hold text the database cannot store, naming each such
- * field (see unstorable.ts). A global preHandler: it runs after a staff route's permission check and after
- * schema validation, so callers still get 401/403 and the schema's own 400s first.
+ * Refuses a request whose parameters, query or body hold a value the database cannot store, naming each
+ * such field (see unstorable.ts). A global preHandler: it runs after a staff route's permission check and
+ * after schema validation, so callers still get 401/403 and the schema's own 400s first.
  */
-export function refuseUnstorableText(app: FastifyInstance): void {
+export function refuseUnstorableInput(app: FastifyInstance): void {
   app.addHook("preHandler", async (request) => {
-    const fields = (["params", "query", "body"] as const).flatMap((part) =>
-      unstorableFields(request[part], "").map((field) => field || part),
+    const found = (["params", "query", "body"] as const).flatMap((part) =>
+      unstorableFields(request[part], "").map((u) => ({ ...u, field: u.field || part })),
     );
-    if (fields.length === 0) return;
+    if (found.length === 0) return;
     throw validationError(
-      fields.map((field) => ({
+      found.map(({ field, problem }) => ({
         field,
-        code: "INVALID_CHARACTER",
-        message: text(`${field}：${UNSTORABLE.zh}`, `${field}: ${UNSTORABLE.en}`),
+        code: problem,
+        message: text(`${field}：${UNSTORABLE[problem].zh}`, `${field}: ${UNSTORABLE[problem].en}`),
       })),
     );
   });

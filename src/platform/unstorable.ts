@@ -1,9 +1,12 @@
 /**
- * Text the database cannot store. PostgreSQL refuses a NUL character (U+0000) in text and jsonb, and a
- * lone UTF-16 surrogate (half of an emoji, "\ud800") in json, which is how intake batches its rows; either
- * fails the whole statement, so such input got a 500 on PostgreSQL (the public fuzz test found both) and
- * was stored on PGlite. No field of the API has a use for them: HTTP input holding one is refused naming
- * the field; text from outside that cannot be refused (a mail, a file name) is mended instead.
+ * Values the database cannot store. PostgreSQL refuses a NUL character (U+0000) in text and jsonb, and a
+ * lone UTF-16 surrogate (half of an emoji, "\ud800") in json, which is how intake batches its rows; an
+ * infinite number, or one written `1e+300`, in a bigint. Each fails the whole statement, so such input got a
+ * 500 on PostgreSQL (the fuzz tests found all three) and was sometimes stored on PGlite. Infinity gets in
+ * because `1e309` parses to it, in JSON and in a query string alike, and the schema validator lets it
+ * through as an integer even past a `maximum`. No field of the API has a use for any of them, nor for a
+ * number past 2^53 that JavaScript cannot even hold exactly: HTTP input holding one is refused naming the
+ * field; text from outside that cannot be refused (a mail, a file name) is mended.
  */
 const NUL = "\u0000";
 
@@ -12,21 +15,29 @@ const LONE_SURROGATE = /\p{Surrogate}/gu;
 
 const isUnstorable = (text: string): boolean => text.includes(NUL) || /\p{Surrogate}/u.test(text);
 
+export interface Unstorable {
+  /** The dotted path, as in validation errors: `answers.0.text`. */
+  field: string;
+  problem: "INVALID_CHARACTER" | "OUT_OF_RANGE";
+}
+
 /**
- * The dotted paths (as in validation errors: `answers.0.text`) of the strings that cannot be stored. A walk
- * with its own stack, not recursion: a hostile body may nest arrays thousands deep.
+ * The fields holding a value that cannot be stored, in the order sent. A walk with its own stack, not
+ * recursion: a hostile body may nest arrays thousands deep.
  */
-export function unstorableFields(value: unknown, path: string): string[] {
-  const found: string[] = [];
+export function unstorableFields(value: unknown, path: string): Unstorable[] {
+  const found: Unstorable[] = [];
   const todo: [unknown, string][] = [[value, path]];
   for (let next = todo.pop(); next; next = todo.pop()) {
     const [v, at] = next;
-    if (typeof v === "string" && isUnstorable(v)) found.push(at);
+    if (typeof v === "string" && isUnstorable(v)) found.push({ field: at, problem: "INVALID_CHARACTER" });
+    if (typeof v === "number" && !(Math.abs(v) <= Number.MAX_SAFE_INTEGER))
+      found.push({ field: at, problem: "OUT_OF_RANGE" });
     if (typeof v !== "object" || v === null || Buffer.isBuffer(v)) continue;
     // Pushed last to first, so that fields are named in the order they were sent.
     for (const [key, inner] of Object.entries(v).reverse()) {
       const inside = at ? `${at}.${key}` : key;
-      // A key can hold one too (it ends up in jsonb): the key is named, and what it holds is not looked into.
+      // A key can hold text that cannot be stored (it ends up in jsonb): the key is named, not what it holds.
       if (isUnstorable(key)) todo.push([NUL, inside]);
       else todo.push([inner, inside]);
     }
@@ -40,6 +51,12 @@ export const storable = (text: string): string =>
 
 /** The message of the error that names such a field. */
 export const UNSTORABLE = {
-  zh: "不能包含空字符（U+0000）或不成对的代理字符",
-  en: "must not contain a NUL character (U+0000) or a lone surrogate",
-};
+  INVALID_CHARACTER: {
+    zh: "不能包含空字符（U+0000）或不成对的代理字符",
+    en: "must not contain a NUL character (U+0000) or a lone surrogate",
+  },
+  OUT_OF_RANGE: {
+    zh: "数值超出范围（±9007199254740991）",
+    en: "must be a number between -9007199254740991 and 9007199254740991",
+  },
+} as const;

@@ -73,14 +73,14 @@ export function serveFrames(
   return peer;
 }
 
-/** Text the database cannot keep (see platform/unstorable.ts): a frame holding some is refused whole. */
+/** A value the database cannot keep (see platform/unstorable.ts): a frame holding one is refused whole. */
 function refuseUnstorable(frame: Frame): void {
-  const fields = unstorableFields(frame, "");
-  if (fields.length)
+  const [first] = unstorableFields(frame, "");
+  if (first)
     throw chatError(
-      "INVALID_CHARACTER",
-      `${fields.join("、")}：${UNSTORABLE.zh}`,
-      `${fields.join(", ")}: ${UNSTORABLE.en}`,
+      first.problem,
+      `${first.field}：${UNSTORABLE[first.problem].zh}`,
+      `${first.field}: ${UNSTORABLE[first.problem].en}`,
     );
 }
 

@@ -6,12 +6,15 @@ import { BUSINESS_LINES } from "../../policy-packs/schema.ts";
 import { need } from "../users/auth.ts";
 import { findOrder, type OrderInput, upsertOrder } from "./orders.store.ts";
 
+/** The largest amount or count a 32-bit integer column (paid_fen, …) holds: about 21 million yuan. */
+const INT4_MAX = 2_147_483_647;
+
 const Item = T.Object({
   productId: T.String({ minLength: 1, maxLength: 64 }),
   name: T.String({ minLength: 1, maxLength: 200 }),
   batchNo: T.Optional(T.String({ maxLength: 64 })),
-  quantity: T.Integer({ minimum: 1 }),
-  unitPriceFen: T.Integer({ minimum: 0 }),
+  quantity: T.Integer({ minimum: 1, maximum: INT4_MAX }),
+  unitPriceFen: T.Integer({ minimum: 0, maximum: INT4_MAX }),
 });
 
 export const OrderBody = T.Object({
@@ -21,7 +24,7 @@ export const OrderBody = T.Object({
   riderId: T.Optional(T.Union([T.String({ minLength: 1, maxLength: 64 }), T.Null()])),
   region: T.String({ minLength: 1, maxLength: 64 }),
   items: T.Array(Item, { minItems: 1, maxItems: 200 }),
-  paidFen: T.Integer({ minimum: 0 }),
+  paidFen: T.Integer({ minimum: 0, maximum: INT4_MAX }),
   paidAt: T.String({ format: "date-time" }),
   promisedAt: T.Optional(T.Union([T.String({ format: "date-time" }), T.Null()])),
   deliveredAt: T.Optional(T.Union([T.String({ format: "date-time" }), T.Null()])),
