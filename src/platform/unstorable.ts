@@ -1,12 +1,12 @@
 /**
  * Values the database cannot store. PostgreSQL refuses a NUL character (U+0000) in text and jsonb, and a
- * lone UTF-16 surrogate (half of an emoji, "\ud800") in json, which is how intake batches its rows; an
- * infinite number, or one written `1e+300`, in a bigint. Each fails the whole statement, so such input got a
- * 500 on PostgreSQL (the fuzz tests found all three) and was sometimes stored on PGlite. Infinity gets in
- * because `1e309` parses to it, in JSON and in a query string alike, and the schema validator lets it
- * through as an integer even past a `maximum`. No field of the API has a use for any of them, nor for a
- * number past 2^53 that JavaScript cannot even hold exactly: HTTP input holding one is refused naming the
- * field; text from outside that cannot be refused (a mail, a file name) is mended.
+ * lone UTF-16 surrogate (half of an emoji, "\ud800") in json, which is how intake batches its rows; and an
+ * infinite number, or one written `1e+300`, in a bigint. Each fails the whole statement, so such input got
+ * a 500 on PostgreSQL (the fuzz tests found all three) and was sometimes stored on PGlite. Infinity gets in
+ * as `1e309`: in a query string the schema validator coerces it and then lets it through as an integer,
+ * even past a `maximum`; in a JSON body it parses to it. No field of the API has a use for any of them,
+ * nor for a number past 2^53 that JavaScript cannot even hold exactly: HTTP input holding one is refused
+ * naming the field; text from outside that cannot be refused (a mail, a file name) is mended.
  */
 const NUL = "\u0000";
 
