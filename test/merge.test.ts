@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, fileAppTicket, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+
+/** Merging a duplicate request into the customer's other open ticket, over real HTTP. */
+let server: TestServer;
+let admin: string;
+let agent: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  server = await startServer();
+  admin = await login(server.url, "admin");
+  agent = client(server.url, await login(server.url, "agent1"));
+});
+afterAll(() => server?.close());
+
+/** A customer's ticket and their second request about the same order: the duplicate. */
+async function duplicatePair() {
+  const first = await fileAppTicket(server.url, admin);
+  const again = await client(server.url).post("/api/v1/tickets", {
+    channel: "app",
+    phone: first.phone,
+    orderNo: first.orderNo,
+    description: LONG_TEXT,
+  });
+  expect(again.status).toBe(201);
+  return { ...first, duplicate: again.body.ticketNo as string };
+}
+
+const statusOf = async (ticketNo: string) => (await agent.get(`/api/v1/tickets/${ticketNo}`)).body.status;
+
+describe("merging a duplicate", () => {
+  it("closes the duplicate into the other ticket, noted on both, and tells the customer where it went", async () => {
+    const { ticketNo, phone, duplicate } = await duplicatePair();
+    const merged = await agent.post(`/api/v1/tickets/${duplicate}/merge`, {
+      into: ticketNo,
+      reason: "重复提交",
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toEqual({ ticketNo: duplicate, status: "closed", mergedInto: ticketNo });
+
+    const source = await agent.get(`/api/v1/tickets/${duplicate}`);
+    expect(source.body.status).toBe("closed");
+    expect(source.body.events.map((e: { type: string }) => e.type)).toContain("merged_into");
+    const target = await agent.get(`/api/v1/tickets/${ticketNo}`);
+    expect(target.body.status).not.toBe("closed");
+    const from = target.body.events.find((e: { type: string }) => e.type === "merged_from");
+    expect(from.data).toMatchObject({ from: duplicate, reason: "重复提交" });
+
+    const progress = await client(server.url).get(`/api/v1/tickets/${duplicate}/progress?phone=${phone}`);
+    expect(progress.status).toBe(200);
+    expect(JSON.stringify(progress.body)).toContain(ticketNo);
+  });
+
+  it("refuses a target that is no ticket, naming the field, and leaves the duplicate open", async () => {
+    const { duplicate } = await duplicatePair();
+    // Numbers sorting before and after the duplicate's: once the missing one's partner stood in for it.
+    for (const into of ["9007199254740991", "ZZ99999999999999"]) {
+      const r = await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into });
+      expect(r.status, into).toBe(400);
+      expect(r.body.error.details[0]).toMatchObject({ field: "into", code: "NOT_FOUND" });
+    }
+    expect(await statusOf(duplicate)).toBe("new");
+  });
+
+  it("refuses merging a ticket into itself or into another customer's ticket with 409", async () => {
+    const { duplicate } = await duplicatePair();
+    const other = await fileAppTicket(server.url, admin);
+    const self = await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into: duplicate });
+    expect(self.status).toBe(409);
+    expect(self.body.error.code).toBe("MERGE_SAME_TICKET");
+    const foreign = await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into: other.ticketNo });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.code).toBe("MERGE_DIFFERENT_CUSTOMER");
+    expect(await statusOf(duplicate)).toBe("new");
+  });
+});
