@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fill, hostileBody, hostileQuery, hostileSegment } from "./helpers/hostile.ts";
+import { fill, fuzzSeed, hostileBody, hostileQuery, hostileSegment } from "./helpers/hostile.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
 import { ROUTE_MATRIX } from "./helpers/route-matrix.ts";
 import type { TestServer } from "./helpers/server.ts";
@@ -78,7 +78,7 @@ describe("hostile input to public routes", () => {
             return res.status < 500;
           },
         ),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: fuzzSeed() },
       );
       if (target.url === "/api/v1/tickets") expect(await ticketCount()).toBe(before + accepted);
     },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { PERMISSIONS, ROLES, type Role } from "../src/modules/users/roles.ts";
 import {
   fill,
+  fuzzSeed,
   hostileBody,
   hostileQueryWith,
   hostileSegment,
@@ -132,7 +133,7 @@ describe("hostile input to staff routes, from a role allowed to call them", () =
             return res.status < 500;
           },
         ),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: fuzzSeed() },
       );
     },
   );

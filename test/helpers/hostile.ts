@@ -120,3 +120,11 @@ export const hostileQuery = hostileQueryWith(contractKeys);
 
 /** A route's URL with each `:param` replaced by the segment. */
 export const fill = (url: string, segment: string) => url.replace(/:\w+/g, segment);
+
+/**
+ * The seed of a fuzz run: fixed by default, so that `npm test` (and CI) tries the same inputs every time
+ * and a red run is a change's doing; FUZZ_SEED=random explores (fast-check prints the seed of a failure,
+ * which FUZZ_SEED=<n> replays).
+ */
+export const fuzzSeed = (): number | undefined =>
+  process.env.FUZZ_SEED === "random" ? undefined : Number(process.env.FUZZ_SEED ?? 20261207);
