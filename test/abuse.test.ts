@@ -259,6 +259,13 @@ describe("customer record for legal use", () => {
     expect(r.body.tickets[0].events.map((e: { type: string }) => e.type)).toContain("received");
     expect(JSON.stringify(r.body.tickets[0].events)).toContain("我们已联系商家核实");
     expect(r.body.accessLog.at(-1)).toMatchObject({ actor: "supervisor1", format: "download" });
+
+    // Anything but a phone number is refused naming it; it once reached the file name's header (a 500).
+    const notAPhone = await client(server.url, supervisor).get(
+      `/api/v1/customers/${encodeURIComponent("Ā")}/record?download=true`,
+    );
+    expect(notAPhone.status).toBe(400);
+    expect(notAPhone.body.error.details[0]).toMatchObject({ field: "phone", code: "INVALID_PHONE" });
   });
 
   it("is refused to agents, as are listing and lifting (403)", async () => {

@@ -291,6 +291,20 @@ describe("the business calendar", () => {
       expect.objectContaining({ field: "date", code: "INVALID_DATE" }),
       expect.objectContaining({ field: "reason", code: "REQUIRED" }),
     ]);
+    // Shaped like a date but none at all, or of a year the database's date type lacks: a 400, not a 500.
+    for (const notADate of ["0000-00-00", "0000-01-01"]) {
+      const r = await admin.put(`/api/v1/calendar/days/${notADate}`, edit);
+      expect(r.status, notADate).toBe(400);
+      expect(r.body.error.details).toEqual([
+        expect.objectContaining({ field: "date", code: "INVALID_DATE" }),
+      ]);
+    }
+    const badYear = await admin.put("/api/v1/calendar/years/2027", {
+      source: "演练",
+      days: [{ date: "0000-00-00", kind: "workday", name: "x" }],
+    });
+    expect(badYear.status).toBe(400);
+    expect(badYear.body.error.details[0]).toMatchObject({ field: "days.0.date", code: "INVALID_DATE" });
     const noReason = await admin.put("/api/v1/calendar/days/2026-12-31", { kind: "holiday", name: "x" });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0].field).toBe("reason");

@@ -105,6 +105,9 @@ export type IntakeDecision = { ok: true; draft: TicketDraft } | { ok: false; det
 
 const PHONE = /^1[3-9]\d{9}$/;
 
+/** An 11-digit mainland China mobile number, once normalised. */
+export const isMobilePhone = (phone: string): boolean => PHONE.test(phone);
+
 /** "+86 138-0013-8000" and "138 0013 8000" are the same number as "13800138000". */
 export function normalisePhone(raw: string): string {
   return raw.replace(/[\s-]/g, "").replace(/^(\+?86)(?=1\d{10}$)/, "");

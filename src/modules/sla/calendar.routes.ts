@@ -55,9 +55,16 @@ const dayJson = (d: Awaited<ReturnType<typeof listCalendarDays>>[number]) => ({
   updatedAt: d.updatedAt.toISOString(),
 });
 
-/** A real calendar date: 2026-02-30 is refused, not rolled over. */
-const isDate = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && localDate(localInstant(value, "12:00")) === value;
+/**
+ * A real calendar date of the years the calendar keeps: 2026-02-30 is refused, not rolled over, and so are
+ * 0000-00-00 (not a date at all) and year 0 (which PostgreSQL's date type does not have).
+ */
+const isDate = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  if (year < 2000 || year > 2100 || Number.isNaN(Date.parse(`${value}T12:00:00Z`))) return false;
+  return localDate(localInstant(value, "12:00")) === value;
+};
 
 /** Text fields must say something once trimmed; each blank one is named. */
 function blankFields(fields: Record<string, string>): ErrorDetail[] {
@@ -243,10 +250,10 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
       const details: ErrorDetail[] = [];
       const seen = new Set<string>();
       body.days.forEach((d, i) => {
-        if (!isDate(d.date) || !d.date.startsWith(`${year}-`)) details.push(badDate(`days/${i}/date`));
+        if (!isDate(d.date) || !d.date.startsWith(`${year}-`)) details.push(badDate(`days.${i}.date`));
         else if (seen.has(d.date))
           details.push({
-            field: `days/${i}/date`,
+            field: `days.${i}.date`,
             code: "DUPLICATE_DATE",
             message: text("同一天只能出现一次", "each date may appear once"),
           });
