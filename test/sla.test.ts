@@ -267,7 +267,8 @@ describe("a deadline that passed while the service was down", () => {
 
 describe("the business calendar", () => {
   it("shows the shipped holidays to staff and lets only an admin change a day", async () => {
-    const admin = client(server.url, await login(server.url, "admin"));
+    const adminToken = await login(server.url, "admin");
+    const admin = client(server.url, adminToken);
     const agent = client(server.url, await login(server.url, "agent1"));
     const year = await agent.get("/api/v1/calendar?year=2026");
     expect(year.status).toBe(200);
@@ -298,6 +299,11 @@ describe("the business calendar", () => {
       expect(r.body.error.details).toEqual([
         expect.objectContaining({ field: "date", code: "INVALID_DATE" }),
       ]);
+      const removed = await fetch(`${server.url}/api/v1/calendar/days/${notADate}?reason=x`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(removed.status, `DELETE ${notADate}`).toBe(400);
     }
     const badYear = await admin.put("/api/v1/calendar/years/2027", {
       source: "演练",

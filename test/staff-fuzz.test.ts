@@ -78,11 +78,17 @@ const plausible = () =>
 const operationOf = (method: string, url: string): Operation =>
   api.paths[url.replace(/:(\w+)/g, "{$1}")]?.[method.toLowerCase()] ?? {};
 
-/** A ticket number is the run's real ticket most of the time, so that ticket routes reach their work. */
+/** A value as a path segment; a lone surrogate cannot be percent-encoded, so it goes as U+FFFD. */
+const segmentOf = (value: unknown) => encodeURIComponent(String(value).replace(/\p{Surrogate}/gu, "\ufffd"));
+
+/**
+ * A path segment, encoded: a ticket number is the run's real ticket most of the time, so that ticket
+ * routes reach their work; other parameters follow their schema; some are hostile (already encoded).
+ */
 const paramValue = (name: string, schema: Schema | undefined, text: fc.Arbitrary<string>) =>
   name === "ticketNo"
     ? fc.oneof({ weight: 3, arbitrary: fc.constant(ticketNo) }, { weight: 1, arbitrary: hostileSegment })
-    : fc.oneof(fromSchema(schema ?? {}, text).map(String), hostileSegment);
+    : fc.oneof(fromSchema(schema ?? {}, text).map(segmentOf), hostileSegment);
 
 /** The route's URL: each `:param` filled from its schema, its query made of its own parameters. */
 function urlOf(target: { method: string; url: string }, text: fc.Arbitrary<string>) {
@@ -97,9 +103,7 @@ function urlOf(target: { method: string; url: string }, text: fc.Arbitrary<strin
   const shaped = fc
     .tuple(fc.record(path), fc.record(query, { requiredKeys: required }))
     .map(([segments, values]) => {
-      const filled = target.url.replace(/:(\w+)/g, (_m, name: string) =>
-        encodeURIComponent(String(segments[name])),
-      );
+      const filled = target.url.replace(/:(\w+)/g, (_m, name: string) => segments[name] as string);
       const search = new URLSearchParams(Object.entries(values).map(([k, v]) => [k, String(v)]));
       return `${filled}?${search}`;
     });

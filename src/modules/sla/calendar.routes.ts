@@ -202,8 +202,8 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const { date } = request.params as { date: string };
       const { reason } = request.query as { reason: string };
-      const blank = blankFields({ reason });
-      if (blank.length) throw validationError(blank);
+      const details = [...(isDate(date) ? [] : [badDate("date")]), ...blankFields({ reason })];
+      if (details.length) throw validationError(details);
       if (!(await findCalendarDay(ctx.db, date)))
         throw new AppError("NOT_FOUND", 404, text("日历中没有这一天", "This day is not in the calendar"));
       const p = principalOf(request);
