@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopedUser } from "./helpers/merchants.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
 import { eventsOf, openTicket, simulatorOf, WRONG_CHERRIES } from "./helpers/remedies.ts";
 import { client, DEMO_PASSWORD, login, type TestServer } from "./helpers/server.ts";
@@ -195,6 +196,11 @@ describe("department boards", () => {
       overdue: false,
     });
     expect((await boardOf(rider, `ticketNo=${ticketNo}&view=overdue`)).length).toBe(0);
+    // A rider account with no rider id sees none of it (it once saw every rider's orders), and another
+    // department's board is empty for the rider, not an error (it was a 500 on an empty IN list).
+    const unlinked = await scopedUser(server.url, admin, { role: "rider" });
+    expect(await boardOf(unlinked, `ticketNo=${ticketNo}`)).toEqual([]);
+    expect(await boardOf(rider, `ticketNo=${ticketNo}&department=warehouse`)).toEqual([]);
 
     server.clock.advance(2 * 3600);
     await runJobs();

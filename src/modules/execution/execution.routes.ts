@@ -5,6 +5,7 @@ import { AppError, type Locale, text } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { DEPARTMENTS, type Department } from "../../policy-packs/schema.ts";
 import { need, principalOf } from "../users/auth.ts";
+import { ticketScope } from "../users/roles.ts";
 import { canWorkOrder, moveExecutionOrder } from "./execution.commands.ts";
 import {
   ACTION_WORDS,
@@ -133,8 +134,8 @@ export function executionRoutes(app: FastifyInstance, ctx: AppContext): void {
       const offset = q.offset ?? 0;
       const result = await listBoard(ctx.db, {
         departments,
-        ...(p.role === "merchant" ? { merchantIds: p.merchantIds } : {}),
-        ...(p.role === "rider" ? { riderId: p.riderId ?? "" } : {}),
+        // The same scope as their tickets: a rider account with no rider id once saw every rider's orders.
+        ...ticketScope(p),
         status: q.view === "open" ? ["open", "in_progress"] : q.status,
         ticketNo: q.ticketNo,
         remedyId: q.remedyId,

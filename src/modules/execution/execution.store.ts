@@ -74,7 +74,9 @@ export interface BoardFilter {
 /** A department's board: its orders, most pressing first, with the scope of a merchant or rider applied. */
 export async function listBoard(db: Executor, f: BoardFilter) {
   let q = db.selectFrom("execution_orders");
-  if (f.departments !== "all") q = q.where("department", "in", [...f.departments]);
+  // Asking for a department that is not one's own leaves none (an empty IN list is not SQL).
+  if (f.departments !== "all")
+    q = f.departments.length ? q.where("department", "in", [...f.departments]) : q.where(sql<boolean>`false`);
   // A merchant user without merchants sees nothing (an empty IN list is not SQL).
   if (f.merchantIds)
     q = f.merchantIds.length ? q.where("merchant_id", "in", f.merchantIds) : q.where(sql<boolean>`false`);
