@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jpeg, upload } from "./helpers/evidence.ts";
+import { scopedUser } from "./helpers/merchants.ts";
 import { client, createOrder, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /**
@@ -74,6 +75,15 @@ describe("a rider's on-site report", () => {
     expect(r.body.error.details).toEqual([
       expect.objectContaining({ field: "orderNo", code: "UNKNOWN_ORDER" }),
     ]);
+    // A rider account not linked to a rider has no deliveries, not even the orders without a rider.
+    const riderless = await createOrder(server.url, admin, { riderId: null });
+    const unlinked = await scopedUser(server.url, admin, { role: "rider" });
+    const none = await client(server.url, unlinked).post("/api/v1/onsite-reports", {
+      orderNo: riderless.orderNo,
+      description: SEEN,
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.error.details[0]).toMatchObject({ field: "orderNo", code: "UNKNOWN_ORDER" });
     const short = await client(server.url, warehouse).post("/api/v1/onsite-reports", {
       orderNo,
       description: "坏了",

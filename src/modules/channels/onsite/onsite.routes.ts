@@ -68,8 +68,9 @@ export function onsiteRoutes(app: FastifyInstance, ctx: AppContext): void {
       const p = principalOf(request);
       const b = request.body as OnsiteBodyOf;
       const order = await findOrder(ctx.db, b.orderNo);
-      // Someone else's delivery answers like an unknown order: a rider cannot probe other orders.
-      if (!order || (p.role === "rider" && order.rider_id !== p.riderId))
+      // Someone else's delivery answers like an unknown order: a rider cannot probe other orders. A rider
+      // account with no rider id has no deliveries (not the orders that have no rider either).
+      if (!order || (p.role === "rider" && (!p.riderId || order.rider_id !== p.riderId)))
         throw validationError([
           {
             field: "orderNo",
