@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopedUser } from "./helpers/merchants.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
@@ -14,19 +13,6 @@ let rider: string;
 let warehouse: string;
 let finance: string;
 
-/** A department user of this run (the database may be shared with other runs). */
-async function departmentUser(role: "warehouse" | "finance"): Promise<string> {
-  const username = `${role}-${randomUUID().slice(0, 8)}`;
-  const created = await client(server.url, admin).post("/api/v1/users", {
-    username,
-    displayName: role === "warehouse" ? "仓库小周" : "财务小吴",
-    password: "warehouse123456",
-    role,
-  });
-  expect(created.status).toBe(201);
-  return login(server.url, username, "warehouse123456");
-}
-
 beforeAll(async () => {
   server = await startServerWithOwnDatabase("execution");
   const as = (username: string) => login(server.url, username, DEMO_PASSWORD);
@@ -37,7 +23,10 @@ beforeAll(async () => {
     as("merchant1"),
     as("rider1"),
   ]);
-  [warehouse, finance] = await Promise.all([departmentUser("warehouse"), departmentUser("finance")]);
+  [warehouse, finance] = await Promise.all([
+    scopedUser(server.url, admin, { role: "warehouse" }),
+    scopedUser(server.url, admin, { role: "finance" }),
+  ]);
   simulatorOf(server).latencyMs = 0;
 });
 afterAll(() => server?.close());

@@ -8,16 +8,21 @@ import { client, login } from "./server.ts";
 export const otherMerchant = (base: string, adminToken: string, merchantId = "M002"): Promise<string> =>
   scopedUser(base, adminToken, { role: "merchant", merchantIds: [merchantId] });
 
-/** A merchant or rider user with the scope given (none at all, if so), made by the admin; its token. */
+const DISPLAY_NAMES = { merchant: "二号店老板", rider: "新骑手", warehouse: "仓库小周", finance: "财务小吴" };
+
+/**
+ * A merchant, rider or department user of this run with the scope given (none at all, if so), made by the
+ * admin; its token.
+ */
 export async function scopedUser(
   base: string,
   adminToken: string,
-  scope: { role: "merchant" | "rider"; merchantIds?: string[]; riderId?: string },
+  scope: { role: keyof typeof DISPLAY_NAMES; merchantIds?: string[]; riderId?: string },
 ): Promise<string> {
   const username = `${scope.role}-${randomUUID().slice(0, 8)}`;
   const made = await client(base, adminToken).post("/api/v1/users", {
     username,
-    displayName: scope.role === "merchant" ? "二号店老板" : "新骑手",
+    displayName: DISPLAY_NAMES[scope.role],
     password: "scoped123456",
     ...scope,
   });
