@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type ErrorDetail, type Locale, pickLocale, text, validationError } from "./errors.ts";
-import { UNSTORABLE, unstorableFields } from "./unstorable.ts";
+import { unstorableFields, unstorableText } from "./unstorable.ts";
 
 /** The one error body of the API: `{"error":{"code","message","details":[{"field","code","message"}]}}`. */
 export function errorBody(error: AppError, locale: Locale) {
@@ -120,11 +120,7 @@ export function refuseUnstorableInput(app: FastifyInstance): void {
     );
     if (found.length === 0) return;
     throw validationError(
-      found.map(({ field, problem }) => ({
-        field,
-        code: problem,
-        message: text(`${field}：${UNSTORABLE[problem].zh}`, `${field}: ${UNSTORABLE[problem].en}`),
-      })),
+      found.map((u) => ({ field: u.field, code: u.problem, message: unstorableText(u) })),
     );
   });
 }

@@ -4,9 +4,9 @@ import { createHash, randomBytes } from "node:crypto";
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString("base64url");
 
 /**
- * An id that no merchant, rider or user has, for a scope that must match nothing (a merchant account with
- * no shop yet, a rider account not linked to a rider). Longer than any id the API accepts (64), and not
- * empty, so each "is there a scope" test stays closed; printable, as PostgreSQL refuses a NUL parameter.
+ * An id that no rider or user has, for a filter that must match nothing (a rider account not linked to a
+ * rider, an assignee who does not exist). Longer than any id the API accepts (64), and not empty, so each
+ * "is there a scope" test stays closed; printable, as PostgreSQL refuses a NUL parameter.
  */
 export const NO_SUCH_ID = `none:${"-".repeat(64)}`;
 

@@ -8,6 +8,8 @@
  * nor for a number past 2^53 that JavaScript cannot even hold exactly: HTTP input holding one is refused
  * naming the field; text from outside that cannot be refused (a mail, a file name) is mended.
  */
+import { type Text, text } from "./errors.ts";
+
 const NUL = "\u0000";
 
 /** In `u` mode a surrogate pair is one character, so only a lone half matches. */
@@ -46,11 +48,14 @@ export function unstorableFields(value: unknown, path: string): Unstorable[] {
 }
 
 /** The text with its NUL characters dropped and each lone surrogate made U+FFFD (�). */
-export const storable = (text: string): string =>
-  isUnstorable(text) ? text.replaceAll(NUL, "").replace(LONE_SURROGATE, "\ufffd") : text;
+export const storable = (value: string): string =>
+  isUnstorable(value) ? value.replaceAll(NUL, "").replace(LONE_SURROGATE, "\ufffd") : value;
 
-/** The message of the error that names such a field. */
-export const UNSTORABLE = {
+/** What is wrong with such a field, in the words of an error detail. */
+export const unstorableText = ({ field, problem }: Unstorable): Text =>
+  text(`${field}：${PROBLEMS[problem].zh}`, `${field}: ${PROBLEMS[problem].en}`);
+
+const PROBLEMS = {
   INVALID_CHARACTER: {
     zh: "不能包含空字符（U+0000）或不成对的代理字符",
     en: "must not contain a NUL character (U+0000) or a lone surrogate",

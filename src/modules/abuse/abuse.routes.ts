@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { Type as T, type TSchema } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { text, validationError } from "../../platform/errors.ts";
+import { validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
-import { isMobilePhone, normalisePhone } from "../intake/intake.domain.ts";
+import { invalidPhone, isMobilePhone, normalisePhone } from "../intake/intake.domain.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { customerRecord } from "./abuse.commands.ts";
 import {
@@ -336,17 +336,7 @@ export function abuseRoutes(app: FastifyInstance, ctx: AppContext): void {
       const p = principalOf(request);
       const phone = normalisePhone((request.params as { phone: string }).phone);
       // It names the download file too: anything but a phone number is refused, not put in a header.
-      if (!isMobilePhone(phone))
-        throw validationError([
-          {
-            field: "phone",
-            code: "INVALID_PHONE",
-            message: text(
-              "手机号格式不正确，请填写11位中国大陆手机号",
-              "phone must be an 11-digit mainland China mobile number",
-            ),
-          },
-        ]);
+      if (!isMobilePhone(phone)) throw validationError([invalidPhone("phone")]);
       const download = (request.query as { download?: boolean }).download === true;
       const record = await customerRecord(
         ctx,

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import { AppError, type Locale, text } from "../../platform/errors.ts";
-import { UNSTORABLE, unstorableFields } from "../../platform/unstorable.ts";
+import { unstorableFields, unstorableText } from "../../platform/unstorable.ts";
 import { type Bucket, lineProblem, type Rate, takeToken } from "./chat.domain.ts";
 import type { Peer } from "./chat.hub.ts";
 
@@ -76,12 +76,7 @@ export function serveFrames(
 /** A value the database cannot keep (see platform/unstorable.ts): a frame holding one is refused whole. */
 function refuseUnstorable(frame: Frame): void {
   const [first] = unstorableFields(frame, "");
-  if (first)
-    throw chatError(
-      first.problem,
-      `${first.field}：${UNSTORABLE[first.problem].zh}`,
-      `${first.field}: ${UNSTORABLE[first.problem].en}`,
-    );
+  if (first) throw new AppError(first.problem, 400, unstorableText(first));
 }
 
 function parseFrame(raw: string): Frame | null {

@@ -108,6 +108,16 @@ const PHONE = /^1[3-9]\d{9}$/;
 /** An 11-digit mainland China mobile number, once normalised. */
 export const isMobilePhone = (phone: string): boolean => PHONE.test(phone);
 
+/** The detail naming a phone field that is not such a number. */
+export const invalidPhone = (field: string): ErrorDetail => ({
+  field,
+  code: "INVALID_PHONE",
+  message: text(
+    "手机号格式不正确，请填写11位中国大陆手机号",
+    "phone must be an 11-digit mainland China mobile number",
+  ),
+});
+
 /** "+86 138-0013-8000" and "138 0013 8000" are the same number as "13800138000". */
 export function normalisePhone(raw: string): string {
   return raw.replace(/[\s-]/g, "").replace(/^(\+?86)(?=1\d{10}$)/, "");
@@ -167,13 +177,7 @@ export function decideIntake(
   const phone = rawPhone === undefined ? undefined : normalisePhone(rawPhone);
   if (body.phone === undefined || body.phone === null || rawPhone?.trim() === "")
     add("phone", "REQUIRED", "请填写手机号", "phone is required");
-  else if (phone === undefined || !PHONE.test(phone))
-    add(
-      "phone",
-      "INVALID_PHONE",
-      "手机号格式不正确，请填写11位中国大陆手机号",
-      "phone must be an 11-digit mainland China mobile number",
-    );
+  else if (phone === undefined || !isMobilePhone(phone)) details.push(invalidPhone("phone"));
 
   const orderNo = str(body.orderNo)?.trim();
   if (!orderNo) add("orderNo", "REQUIRED", "请填写订单号", "orderNo is required");

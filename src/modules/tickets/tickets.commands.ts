@@ -323,9 +323,8 @@ export async function mergeTicket(
     const b = await lockTicket(trx, second!);
     // By number, not by position: when one of the two does not exist, the other must not stand in for it
     // (a merge "into" a number that is no ticket once picked the source itself as its target).
-    const locked = [a, b].filter((t) => t !== undefined && t !== null);
-    const source = locked.find((t) => t.ticket_no === ticketNo);
-    const target = locked.find((t) => t.ticket_no === into);
+    const source = [a, b].find((t) => t?.ticket_no === ticketNo);
+    const target = [a, b].find((t) => t?.ticket_no === into);
     if (!source || !canSeeTicket(p, source)) throw notFound();
     if (!target || !canSeeTicket(p, target))
       throw new AppError("VALIDATION_FAILED", 400, text("目标服务单不存在", "Target ticket not found"), [

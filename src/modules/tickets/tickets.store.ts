@@ -3,7 +3,6 @@ import type { Db } from "../../db/database.ts";
 import type { Database, TicketsTable } from "../../db/schema.ts";
 import { groupCommit } from "../../platform/batcher.ts";
 import { shanghaiDate } from "../../platform/clock.ts";
-import { NO_SUCH_ID } from "../../platform/ids.ts";
 import type { TicketDraft } from "../intake/intake.domain.ts";
 import {
   clockRecords,
@@ -360,7 +359,9 @@ export async function listTickets(db: Db, f: QueueFilter, countCap = LIST_COUNT_
   if (f.queue) q = q.where("queue", "=", f.queue);
   if (f.assigneeId === null) q = q.where("assignee_id", "is", null);
   else if (f.assigneeId) q = q.where("assignee_id", "=", f.assigneeId);
-  if (f.merchantIds) q = q.where("merchant_id", "in", f.merchantIds.length ? f.merchantIds : [NO_SUCH_ID]);
+  // A merchant user without merchants sees nothing (an empty IN list is not SQL).
+  if (f.merchantIds)
+    q = f.merchantIds.length ? q.where("merchant_id", "in", f.merchantIds) : q.where(sql<boolean>`false`);
   if (f.riderId) q = q.where("rider_id", "=", f.riderId);
   if (f.minEscalationLevel !== undefined) q = q.where("escalation_level", ">=", f.minEscalationLevel);
   if (f.escalationLevel !== undefined) q = q.where("escalation_level", "=", f.escalationLevel);
