@@ -40,9 +40,17 @@ export function fromSchema(schema: Schema, text: fc.Arbitrary<string>, depth = 0
     case "boolean":
       return fc.boolean();
     case "integer":
-      return fc.integer({ min: schema.minimum ?? -5, max: Math.min(schema.maximum ?? 10_000, 2 ** 31) });
+      return withEdges(
+        fc.integer({ min: schema.minimum ?? -5, max: Math.min(schema.maximum ?? 10_000, 2 ** 31) }),
+        schema,
+        Number.MAX_SAFE_INTEGER,
+      );
     case "number":
-      return fc.double({ min: schema.minimum ?? -5, max: schema.maximum ?? 10_000, noNaN: true });
+      return withEdges(
+        fc.double({ min: schema.minimum ?? -5, max: schema.maximum ?? 10_000, noNaN: true }),
+        schema,
+        Number.MAX_VALUE,
+      );
     case "array":
       return fc.array(fromSchema(schema.items ?? {}, text, depth + 1), {
         minLength: schema.minItems ?? 0,
@@ -58,6 +66,18 @@ export function fromSchema(schema: Schema, text: fc.Arbitrary<string>, depth = 0
     default:
       return stringOf(schema, text);
   }
+}
+
+/**
+ * Now and then a number at the edge of what the schema lets through: its minimum and maximum, or, where it
+ * sets none, the largest a JSON number can be and the two sides of a 32-bit column's limit. An amount or a
+ * count without a maximum reaches a database column that has one.
+ */
+function withEdges(usual: fc.Arbitrary<number>, schema: Schema, largest: number): fc.Arbitrary<number> {
+  const min = schema.minimum ?? -largest;
+  const max = schema.maximum ?? largest;
+  const edges = [min, max, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1].filter((n) => n >= min && n <= max);
+  return fc.oneof({ arbitrary: usual, weight: 5 }, { arbitrary: fc.constantFrom(...edges), weight: 1 });
 }
 
 function stringOf(schema: Schema, text: fc.Arbitrary<string>): fc.Arbitrary<string> {
