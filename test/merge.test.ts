@@ -74,3 +74,24 @@ describe("merging a duplicate", () => {
     expect(await statusOf(duplicate)).toBe("new");
   });
 });
+
+describe("a merged duplicate", () => {
+  it("stays closed: reopening it is 409 TICKET_MERGED, so it and its target can never point at each other", async () => {
+    const { ticketNo, duplicate } = await duplicatePair();
+    expect((await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into: ticketNo })).status).toBe(200);
+
+    const reopen = await agent.post(`/api/v1/tickets/${duplicate}/transitions`, {
+      to: "reopened",
+      reason: "客户说问题没解决",
+    });
+    expect(reopen.status).toBe(409);
+    expect(reopen.body.error.code).toBe("TICKET_MERGED");
+    expect(reopen.body.error.message).toContain(ticketNo);
+    // Reopened, the duplicate was an open target: the survivor could be merged back into it.
+    const back = await agent.post(`/api/v1/tickets/${ticketNo}/merge`, { into: duplicate });
+    expect(back.status).toBe(409);
+    expect(back.body.error.code).toBe("MERGE_TARGET_NOT_OPEN");
+    expect(await statusOf(duplicate)).toBe("closed");
+    expect((await agent.get(`/api/v1/tickets/${ticketNo}`)).body.mergedInto).toBeNull();
+  });
+});

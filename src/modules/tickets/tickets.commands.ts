@@ -14,7 +14,7 @@ import { canSeeTicket, type Principal } from "../users/roles.ts";
 import { findUserByUsername } from "../users/users.store.ts";
 import {
   checkMerge,
-  checkTransition,
+  checkTicketMove,
   isStatus,
   priorityOf,
   type Status,
@@ -189,7 +189,15 @@ export async function transitionTicket(
 ): Promise<void> {
   await withTicket(ctx, p, ticketNo, async (t, trx, now, _sla, calendar) => {
     const from = statusOf(t);
-    const problem = checkTransition(from, to, reason);
+    const problem = checkTicketMove({ status: from, mergedInto: t.merged_into }, to, reason);
+    if (problem === "MERGED")
+      throw conflict(
+        "TICKET_MERGED",
+        text(
+          `此服务单已合并到 ${t.merged_into}，请在该服务单上继续处理`,
+          `This ticket was merged into ${t.merged_into}; carry on there`,
+        ),
+      );
     if (problem === "ILLEGAL_TRANSITION")
       throw new AppError(
         "ILLEGAL_TRANSITION",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   canTransition,
   checkMerge,
+  checkTicketMove,
   checkTransition,
   isOpen,
   isStatus,
@@ -118,6 +119,14 @@ describe("reasons", () => {
   it("reports an illegal move before a missing reason", () => {
     expect(checkTransition("closed", "needs_info", undefined)).toBe("ILLEGAL_TRANSITION");
     expect(checkTransition("new", "reopened", undefined)).toBe("ILLEGAL_TRANSITION");
+  });
+
+  it.each(STATUSES)("refuses every move of a merged duplicate, even closed → reopened (%s)", (to) => {
+    const reason = "客户说问题没解决";
+    expect(checkTicketMove({ status: "closed", mergedInto: "FD2026120700001" }, to, reason)).toBe("MERGED");
+    expect(checkTicketMove({ status: "closed", mergedInto: null }, to, reason)).toBe(
+      to === "reopened" ? null : "ILLEGAL_TRANSITION",
+    );
   });
 });
 

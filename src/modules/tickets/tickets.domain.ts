@@ -66,6 +66,20 @@ export function checkTransition(
   return null;
 }
 
+/**
+ * A ticket's move: its status's rules, and a merged duplicate stays closed, since its work goes on in the
+ * ticket it was merged into. Reopened, it would be open and merged at once, and a merge of its target back
+ * into it would make the two point at each other.
+ */
+export function checkTicketMove(
+  ticket: { status: Status; mergedInto: string | null },
+  to: Status,
+  reason: string | undefined,
+): TransitionProblem | "MERGED" | null {
+  if (ticket.mergedInto) return "MERGED";
+  return checkTransition(ticket.status, to, reason);
+}
+
 /** Taking a new or reopened ticket starts the work; taking one already being worked only changes its owner. */
 export function statusAfterTake(from: Status): Status {
   return from === "new" || from === "reopened" ? "in_progress" : from;
