@@ -178,6 +178,14 @@ export async function findTickets(
     .execute();
 }
 
+/**
+ * Ticket locks are `for no key update`, not `for update`: no command changes a ticket number, and a
+ * stronger lock would block the key checks of rows that point at the ticket. Those checks take a key
+ * share lock on the ticket pointed at: a merged ticket's `merged_into` is checked again whenever the
+ * ticket is updated twice in one transaction (a status, then its deadlines). A command on a merged ticket
+ * then waited for its merge target while holding the merged ticket, and a merge of the two, holding the
+ * target and waiting for the other, made a deadlock (a 500).
+ */
 export async function lockTicket(
   trx: Transaction<Database>,
   ticketNo: string,
@@ -186,7 +194,7 @@ export async function lockTicket(
     .selectFrom("tickets")
     .selectAll()
     .where("ticket_no", "=", ticketNo)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }
 
@@ -201,7 +209,7 @@ export async function lockTickets(
     .select(["ticket_no", "business_line"])
     .where("ticket_no", "in", [...ticketNos])
     .orderBy("ticket_no")
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendEvent, lockTicket } from "../src/modules/tickets/tickets.store.ts";
+import { fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
+
+/**
+ * A staff command holds its ticket's row for its transaction. Writers that only point at the ticket (a
+ * payment's result, an incident link, a merged duplicate's key check) must not queue behind it: they did
+ * while the lock was `for update`, and a merge against a command on its duplicate deadlocked (a 500).
+ * PostgreSQL only: PGlite is one session, where a transaction held open here holds up everything.
+ */
+let server: TestServer;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  admin = await login(server.url, "admin");
+});
+afterAll(() => server?.close());
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)("a ticket locked by a staff command", () => {
+  it("still takes the events others write about it, at once", async () => {
+    const { ticketNo } = await fileAppTicket(server.url, admin);
+    const db = server.app.ctx.db;
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const command = db.transaction().execute(async (trx) => {
+      await lockTicket(trx, ticketNo);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const written = await Promise.race([
+        appendEvent(
+          db,
+          ticketNo,
+          { id: null, name: "system", role: "system" },
+          { type: "incident_linked", visibility: "internal", data: { incidentId: "INC-TEST" } },
+          new Date(),
+        ).then(() => "written" as const),
+        new Promise<"still waiting">((r) => setTimeout(() => r("still waiting"), 5_000)),
+      ]);
+      expect(written).toBe("written");
+    } finally {
+      release();
+      await command;
+    }
+  });
+});
