@@ -182,7 +182,8 @@ export interface DueClockRow extends ClockRow {
 /**
  * Claims up to `limit` clocks that need the engine now, with their tickets, oldest first. The rows of
  * both stay locked until the caller's transaction ends; rows another process (or a staff command) holds
- * are skipped, so each deadline is handled by one process once. Reads only the partial index on next_at.
+ * are skipped, so each deadline is handled by one process once. Locked as commands lock tickets (see
+ * `lockTicket`): writes that only point at the ticket need not wait. Reads only the partial index on next_at.
  */
 export async function claimDueClocks(
   trx: Transaction<Database>,
@@ -195,7 +196,7 @@ export async function claimDueClocks(
     where c.next_at is not null and c.next_at <= ${now.toISOString()}
     order by c.next_at
     limit ${limit}
-    for update of c, t skip locked`.execute(trx);
+    for no key update of c, t skip locked`.execute(trx);
   return result.rows;
 }
 
