@@ -25,13 +25,13 @@ afterAll(() => server?.close());
 function random(seed: number): () => number {
   let s = seed;
   return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+    return s / 2 ** 32;
   };
 }
 
-/** One customer with three tickets, each on its own order. */
-async function threeTickets(): Promise<string[]> {
+/** One customer with three tickets, each on its own order of merchant M001 (the demo user merchant1's). */
+async function threeTickets(): Promise<{ phone: string; tickets: string[] }> {
   const { phone } = freshCustomer();
   const tickets: string[] = [];
   for (let k = 0; k < 3; k++) {
@@ -58,7 +58,7 @@ async function threeTickets(): Promise<string[]> {
     expect(filed.status).toBe(201);
     tickets.push(filed.body.ticketNo);
   }
-  return tickets;
+  return { phone, tickets };
 }
 
 const MOVES = [
@@ -77,7 +77,7 @@ describe("staff commands on one customer's tickets at once", () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const failures: string[] = [];
     for (let round = 0; round < 25; round++) {
-      const tickets = await threeTickets();
+      const { tickets } = await threeTickets();
       await Promise.all(
         Array.from({ length: 24 }, async (_, j) => {
           const as = staff[j % staff.length]!;
@@ -118,6 +118,55 @@ describe("staff commands on one customer's tickets at once", () => {
           seen.add(at);
         }
       }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it("with remedies, their approval, the merchant's and the customer's answers in the mix: never 5xx", async () => {
+    const next = random(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const merchant = client(server.url, await login(server.url, "merchant1"));
+    const customer = client(server.url);
+    const failures: string[] = [];
+    for (let round = 0; round < 15; round++) {
+      const { phone, tickets } = await threeTickets();
+      const remedies: string[] = [];
+      for (let phase = 0; phase < 3; phase++)
+        await Promise.all(
+          Array.from({ length: 16 }, async (_, j) => {
+            const as = staff[j % staff.length]!;
+            const no = pick(tickets);
+            const command = pick([
+              () => as.post(`/api/v1/tickets/${no}/transitions`, { to: pick(MOVES), reason: "客户来电说明" }),
+              () => as.post(`/api/v1/tickets/${no}/merge`, { into: pick(tickets), reason: "重复提交" }),
+              () => as.post(`/api/v1/tickets/${no}/remedies`, {}),
+              () => as.post(`/api/v1/tickets/${no}/merchant-verification/request`, {}),
+              () =>
+                merchant.post(`/api/v1/tickets/${no}/merchant-verification`, {
+                  decision: pick(["accept", "dispute"]),
+                  statement: "出餐时包装完好",
+                }),
+              () =>
+                customer.post(`/api/v1/tickets/${no}/remedy/response`, {
+                  response: pick(["accept", "dispute"]),
+                  phone,
+                }),
+              () => customer.post(`/api/v1/tickets/${no}/confirm`, { phone }),
+              () =>
+                remedies.length
+                  ? staff[2]!.post(
+                      `/api/v1/remedies/${pick(remedies)}/${pick(["approve", "reject", "execute"])}`,
+                      {
+                        reason: "金额不符",
+                      },
+                    )
+                  : as.post(`/api/v1/tickets/${no}/take`),
+            ]);
+            const r = await command();
+            if (r.body?.id && r.body.items) remedies.push(r.body.id);
+            if (r.status >= 500) failures.push(`${r.status} ${JSON.stringify(r.body)}`);
+          }),
+        );
     }
     expect(failures).toEqual([]);
   }, 120_000);
