@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, freshCustomer, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import {
+  client,
+  createOrder,
+  freshCustomer,
+  LONG_TEXT,
+  login,
+  startServer,
+  type TestServer,
+} from "./helpers/server.ts";
 
 /**
  * Staff commands on the same tickets at the same moment, as a busy team sends them: several agents taking,
@@ -35,20 +43,7 @@ async function threeTickets(): Promise<{ phone: string; tickets: string[] }> {
   const { phone } = freshCustomer();
   const tickets: string[] = [];
   for (let k = 0; k < 3; k++) {
-    const { orderNo } = freshCustomer();
-    const order = await client(server.url, admin).put(`/api/v1/orders/${orderNo}`, {
-      businessLine: "food_delivery",
-      customerPhone: phone,
-      merchantId: "M001",
-      riderId: "R001",
-      region: "上海-浦东",
-      items: [
-        { productId: "P0001", name: "麻辣烫套餐", batchNo: "P0001-B3", quantity: 1, unitPriceFen: 2800 },
-      ],
-      paidFen: 2800,
-      paidAt: new Date(Date.now() - 3_600_000).toISOString(),
-    });
-    expect(order.status).toBe(201);
+    const { orderNo } = await createOrder(server.url, admin, { customerPhone: phone });
     const filed = await client(server.url).post("/api/v1/tickets", {
       channel: "app",
       phone,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendEvent } from "../src/modules/tickets/tickets.store.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
 import { client, createOrder, LONG_TEXT, login, type TestServer } from "./helpers/server.ts";
+import { signal } from "./helpers/signal.ts";
 import { advanceClock, advanceClockTo, nextBeijing, runDueJobs } from "./helpers/test-clock.ts";
 
 /**
@@ -316,14 +317,8 @@ describe("the outbox on PostgreSQL", () => {
     async () => {
       const first = await fileTicket("app");
       await settle();
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      let written!: () => void;
-      const inserted = new Promise<void>((r) => {
-        written = r;
-      });
+      const written = signal();
+      const gate = signal();
       // A reply whose event id is drawn now but whose transaction commits only after another ticket's.
       const slow = server.app.ctx.db.transaction().execute(async (trx) => {
         await appendEvent(
@@ -333,13 +328,13 @@ describe("the outbox on PostgreSQL", () => {
           { type: "reply", visibility: "customer", data: { body: "慢事务里的回复" } },
           server.clock.now(),
         );
-        written();
-        await gate;
+        written.give();
+        await gate.reached;
       });
-      await inserted;
+      await written.reached;
       const second = await fileTicket("app");
       await runDueJobs(server); // must not pass the open transaction's event
-      release();
+      gate.give();
       await slow;
       await settle();
       const messages = async (t: { ticketNo: string; phone: string }) =>

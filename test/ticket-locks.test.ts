@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendEvent, lockTicket } from "../src/modules/tickets/tickets.store.ts";
 import { fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
+import { signal } from "./helpers/signal.ts";
 
 /**
  * A staff command holds its ticket's row for its transaction. Writers that only point at the ticket (a
@@ -21,21 +22,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a ticket locked by a staff comm
   it("still takes the events others write about it, at once", async () => {
     const { ticketNo } = await fileAppTicket(server.url, admin);
     const db = server.app.ctx.db;
-    let release!: () => void;
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => {
-      locked = r;
-    });
+    const locked = signal();
+    const done = signal();
     const command = db.transaction().execute(async (trx) => {
       await lockTicket(trx, ticketNo);
-      locked();
-      await released;
+      locked.give();
+      await done.reached;
     });
     try {
-      await isLocked;
+      await locked.reached;
       const written = await Promise.race([
         appendEvent(
           db,
@@ -48,7 +43,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a ticket locked by a staff comm
       ]);
       expect(written).toBe("written");
     } finally {
-      release();
+      done.give();
       await command;
     }
   });

@@ -116,6 +116,8 @@ export async function createOrder(
   base: string,
   adminToken: string,
   overrides: Partial<{
+    /** Another order of a customer who already has one (a fresh customer without it). */
+    customerPhone: string;
     businessLine: string;
     merchantId: string;
     riderId: string | null;
@@ -138,7 +140,7 @@ export async function createOrder(
   };
   const r = await client(base, adminToken).put(`/api/v1/orders/${customer.orderNo}`, body);
   if (r.status !== 201) throw new Error(`order failed: ${r.status} ${JSON.stringify(r.body)}`);
-  return { ...customer, order: r.body };
+  return { phone: body.customerPhone, orderNo: customer.orderNo, order: r.body };
 }
 
 /**
