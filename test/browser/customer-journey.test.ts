@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOrder, LONG_TEXT, login } from "../helpers/server.ts";
+import { client, createOrder, fileAppTicket, LONG_TEXT, login } from "../helpers/server.ts";
 import {
   browserAndServer,
   consoleErrors,
@@ -164,6 +164,42 @@ describe("a request from a phone to an agent's reply, live", () => {
       expect(customerErrors).toEqual([]);
       expect(staffErrors).toEqual([]);
       await Promise.all([customerContext.close(), staffContext.close()]);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe("a merged duplicate in the console", () => {
+  it(
+    "offers no move, reopening included, and links to the ticket it went into",
+    async () => {
+      const first = await fileAppTicket(fixture.server.url, admin);
+      const again = await client(fixture.server.url).post("/api/v1/tickets", {
+        channel: "app",
+        phone: first.phone,
+        orderNo: first.orderNo,
+        description: LONG_TEXT,
+      });
+      const agent = client(fixture.server.url, await login(fixture.server.url, "agent1"));
+      const merged = await agent.post(`/api/v1/tickets/${again.body.ticketNo}/merge`, {
+        into: first.ticketNo,
+      });
+      expect(merged.status).toBe(200);
+
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+      const staff = await context.newPage();
+      const errors = consoleErrors(staff);
+      await logInConsole(staff, fixture.server.url, "agent1");
+      await staff.goto(`${fixture.server.url}/console/tickets/${again.body.ticketNo}`);
+      await staff.getByTestId("staff-timeline").waitFor({ timeout: UI_TIMEOUT });
+      expect(await staff.getByTestId("ticket-status").textContent()).toBe("已关闭");
+      await staff.getByText("当前状态没有可执行的操作").waitFor({ timeout: UI_TIMEOUT });
+      // Closed tickets otherwise offer reopening; the API refuses it for a merged one (409 TICKET_MERGED).
+      expect(await staff.getByTestId("move-reopened").count()).toBe(0);
+      await staff.getByRole("link", { name: first.ticketNo }).click();
+      await staff.waitForURL(new RegExp(`/console/tickets/${first.ticketNo}$`), { timeout: UI_TIMEOUT });
+      expect(errors).toEqual([]);
+      await context.close();
     },
     TEST_TIMEOUT,
   );

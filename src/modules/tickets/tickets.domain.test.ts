@@ -6,6 +6,7 @@ import {
   checkTransition,
   isOpen,
   isStatus,
+  movesOf,
   priorityOf,
   REASON_REQUIRED,
   STATUSES,
@@ -119,6 +120,11 @@ describe("reasons", () => {
   it("reports an illegal move before a missing reason", () => {
     expect(checkTransition("closed", "needs_info", undefined)).toBe("ILLEGAL_TRANSITION");
     expect(checkTransition("new", "reopened", undefined)).toBe("ILLEGAL_TRANSITION");
+  });
+
+  it.each(STATUSES)("offers a merged duplicate no move, and others their status's moves (%s)", (status) => {
+    expect(movesOf({ status, mergedInto: "FD2026120700001" })).toEqual([]);
+    expect(movesOf({ status, mergedInto: null })).toEqual(TRANSITIONS[status]);
   });
 
   it.each(STATUSES)("refuses every move of a merged duplicate, even closed → reopened (%s)", (to) => {

@@ -80,6 +80,10 @@ export function checkTicketMove(
   return checkTransition(ticket.status, to, reason);
 }
 
+/** The moves `checkTicketMove` allows a ticket (what the console offers): none for a merged duplicate. */
+export const movesOf = (ticket: { status: Status; mergedInto: string | null }): readonly Status[] =>
+  ticket.mergedInto ? [] : TRANSITIONS[ticket.status];
+
 /** Taking a new or reopened ticket starts the work; taking one already being worked only changes its owner. */
 export function statusAfterTake(from: Status): Status {
   return from === "new" || from === "reopened" ? "in_progress" : from;

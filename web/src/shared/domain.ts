@@ -3,8 +3,8 @@
  * console offers exactly the moves the API will accept.
  */
 export {
+  movesOf,
   REASON_REQUIRED,
   STATUSES,
   type Status,
-  TRANSITIONS,
 } from "../../../src/modules/tickets/tickets.domain.ts";

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { api, type RequestBody } from "../../api/client.ts";
 import { severityLabel, statusLabel } from "../../i18n/labels.ts";
 import { useLocale } from "../../i18n/locale.tsx";
-import { REASON_REQUIRED, STATUSES, type Status, TRANSITIONS } from "../../shared/domain.ts";
+import { movesOf, REASON_REQUIRED, STATUSES, type Status } from "../../shared/domain.ts";
 import { every } from "../../shared/every.ts";
 import type { PublicPack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
@@ -49,7 +49,9 @@ export function Actions({
   );
   if (!canWork) return null;
 
-  const moves = isStatus(ticket.status) ? TRANSITIONS[ticket.status] : [];
+  const moves = isStatus(ticket.status)
+    ? movesOf({ status: ticket.status, mergedInto: ticket.mergedInto })
+    : [];
   const isOpen = !["resolved", "closed", "not_applicable"].includes(ticket.status);
   const mine = ticket.assignee?.username === session.username;
   const target = typeof open === "object" && open ? open.to : undefined;
