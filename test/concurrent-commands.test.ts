@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   client,
-  createOrder,
+  fileAppTicket,
   freshCustomer,
-  LONG_TEXT,
   login,
   startServer,
   type TestServer,
@@ -42,17 +41,8 @@ function random(seed: number): () => number {
 async function threeTickets(): Promise<{ phone: string; tickets: string[] }> {
   const { phone } = freshCustomer();
   const tickets: string[] = [];
-  for (let k = 0; k < 3; k++) {
-    const { orderNo } = await createOrder(server.url, admin, { customerPhone: phone });
-    const filed = await client(server.url).post("/api/v1/tickets", {
-      channel: "app",
-      phone,
-      orderNo,
-      description: LONG_TEXT,
-    });
-    expect(filed.status).toBe(201);
-    tickets.push(filed.body.ticketNo);
-  }
+  for (let k = 0; k < 3; k++)
+    tickets.push((await fileAppTicket(server.url, admin, { customerPhone: phone })).ticketNo);
   return { phone, tickets };
 }
 

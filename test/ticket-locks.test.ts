@@ -9,16 +9,15 @@ import { signal } from "./helpers/signal.ts";
  * while the lock was `for update`, and a merge against a command on its duplicate deadlocked (a 500).
  * PostgreSQL only: PGlite is one session, where a transaction held open here holds up everything.
  */
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-});
-afterAll(() => server?.close());
-
 describe.skipIf(!process.env.TEST_DATABASE_URL)("a ticket locked by a staff command", () => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startServer();
+    admin = await login(server.url, "admin");
+  });
+  afterAll(() => server?.close());
+
   it("still takes the events others write about it, at once", async () => {
     const { ticketNo } = await fileAppTicket(server.url, admin);
     const db = server.app.ctx.db;
