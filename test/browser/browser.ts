@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { ensureWebBuilt } from "../../scripts/web-build.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { startServerWithOwnDatabase } from "../helpers/own-database.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 /**
  * The browser tests' common parts: Debian's chromium driven by playwright-core, one browser per file,
@@ -37,9 +38,13 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * One chromium and one app server per test file, started before its tests and closed after them.
- * `start` picks the server (default: one over the run's database).
+ * `start` picks the server; by default one on a database of its own (on PostgreSQL; on PGlite every
+ * server has one anyway): a page shows whatever is in its database, and on the run's shared one the
+ * other test files' tickets and chats would crowd the queue a test is reading, live.
  */
-export function browserAndServer(start: () => Promise<TestServer> = () => startServer()): {
+export function browserAndServer(
+  start: () => Promise<TestServer> = () => startServerWithOwnDatabase("browser"),
+): {
   browser: Browser;
   server: TestServer;
 } {

@@ -37,7 +37,12 @@ describe("live chat in the browser", () => {
       await widget.getByRole("button", { name: "开始咨询" }).click();
       await widget.getByLabel("请输入您的问题").fill("餐没到怎么办");
       await widget.getByLabel("请输入您的问题").press("Enter");
-      await widget.getByTestId("chat-lines").getByText("智能客服").first().waitFor({ timeout: UI_TIMEOUT });
+      // The bot's answer, tagged 智能客服 (the welcome line names the bot too, inside its text).
+      await widget
+        .getByTestId("chat-lines")
+        .getByText("智能客服", { exact: true })
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT });
       await widget.getByRole("button", { name: "转人工" }).click();
 
       const waiting = desk.getByTestId("waiting-chat");

@@ -6,7 +6,7 @@ import { type Locale, text } from "../../platform/errors.ts";
 import type { Principal } from "../users/roles.ts";
 import { lineOut } from "./chat.customer.ts";
 import { AGENT_RATE, handoverMs } from "./chat.domain.ts";
-import type { ChatHub } from "./chat.hub.ts";
+import { type ChatHub, heldPeer } from "./chat.hub.ts";
 import { chatError, type Frame, lineOf, serveFrames, str, unknownFrame } from "./chat.socket.ts";
 import { acceptChat, appendMessage, closeChat, findChat, listChats, transcriptOf } from "./chat.store.ts";
 import { chatSummary } from "./chat.view.ts";
@@ -109,9 +109,12 @@ export function agentChat(
       if (frame.type === "close") return end(frame);
       throw unknownFrame(frame);
     },
-    async () => hub.leaveAgent(peer),
+    async () => hub.leaveAgent(live),
   );
-  hub.joinAgent(peer, me);
+  // The workspace takes the hello's queue as the whole queue: a hand-over (or a take) told while the
+  // queue is read would arrive first and be wiped by it, so those frames wait until the hello is sent.
+  const live = heldPeer(peer);
+  hub.joinAgent(live, me);
   void Promise.all([
     listChats(ctx.db, { states: ["waiting"], limit: 100 }),
     listChats(ctx.db, { states: ["active"], agentId: me.id, limit: 100 }),
@@ -124,5 +127,6 @@ export function agentChat(
         active: active.map((c) => chatSummary(c, { maskPhone: false })),
       }),
     )
-    .catch((error) => log.error({ err: error }, "chat queue read failed"));
+    .catch((error) => log.error({ err: error }, "chat queue read failed"))
+    .finally(live.release);
 }

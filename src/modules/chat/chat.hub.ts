@@ -14,6 +14,24 @@ export interface Peer {
   send(frame: Record<string, unknown>): void;
 }
 
+/**
+ * A peer that keeps what it is sent until `release()`, then passes it on in order: an agent's socket
+ * joins the hub before its queue is read, and what the hub tells it meanwhile must follow that queue.
+ */
+export function heldPeer(peer: Peer): Peer & { release(): void } {
+  let held: Record<string, unknown>[] | null = [];
+  return {
+    send(frame) {
+      if (held) held.push(frame);
+      else peer.send(frame);
+    },
+    release() {
+      for (const frame of held ?? []) peer.send(frame);
+      held = null;
+    },
+  };
+}
+
 /** What the customer's socket knows of its chat, changed by an agent's socket when it accepts. */
 export interface CustomerSide {
   peer: Peer;
