@@ -196,8 +196,41 @@ describe("a merged duplicate in the console", () => {
       await staff.getByText("当前状态没有可执行的操作").waitFor({ timeout: UI_TIMEOUT });
       // Closed tickets otherwise offer reopening; the API refuses it for a merged one (409 TICKET_MERGED).
       expect(await staff.getByTestId("move-reopened").count()).toBe(0);
-      await staff.getByRole("link", { name: first.ticketNo }).click();
+      await staff.getByTestId("merged-into").getByRole("link", { name: first.ticketNo }).click();
       await staff.waitForURL(new RegExp(`/console/tickets/${first.ticketNo}$`), { timeout: UI_TIMEOUT });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe("a caller's tickets in the console", () => {
+  it(
+    "lists the customer's other tickets beside a ticket, and the queue finds them all by the number",
+    async () => {
+      const first = await fileAppTicket(fixture.server.url, admin);
+      const second = await fileAppTicket(fixture.server.url, admin, { customerPhone: first.phone });
+      const other = await fileAppTicket(fixture.server.url, admin);
+
+      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+      const staff = await context.newPage();
+      const errors = consoleErrors(staff);
+      await logInConsole(staff, fixture.server.url, "agent1");
+      await staff.goto(`${fixture.server.url}/console/tickets/${second.ticketNo}`);
+      const panel = staff.getByTestId("customer-tickets");
+      await panel.getByRole("link", { name: first.ticketNo }).waitFor({ timeout: UI_TIMEOUT });
+      // The ticket on screen is not among its customer's "other" tickets, nor is a stranger's.
+      expect(await panel.getByRole("link", { name: second.ticketNo }).count()).toBe(0);
+      expect(await panel.getByRole("link", { name: other.ticketNo }).count()).toBe(0);
+
+      await panel.getByRole("link", { name: "在队列中查看全部" }).click();
+      await staff.waitForURL(/\/console\/tickets\?/, { timeout: UI_TIMEOUT });
+      await staff.locator(".ant-table-row", { hasText: first.ticketNo }).waitFor({ timeout: UI_TIMEOUT });
+      const rows = await staff.locator(".ant-table-row").allTextContents();
+      expect(rows).toHaveLength(2);
+      expect(rows.some((r) => r.includes(second.ticketNo))).toBe(true);
+      await screenshot(staff, "console-queue-by-phone", false);
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -47,17 +47,16 @@ export function orderAssistRoutes(app: FastifyInstance, ctx: AppContext): void {
     const order = await findOrder(ctx.db, orderNo);
     if (!order || (merchantIds && !merchantIds.includes(order.merchant_id)))
       throw new AppError("NOT_FOUND", 404, text("订单不存在", "Order not found"));
-    const [account, tickets] = await Promise.all([
+    const [account, { items: complaints }] = await Promise.all([
       findAccount(ctx.db, orderNo),
       listTickets(ctx.db, {
-        q: orderNo,
+        orderNo,
         merchantIds: [order.merchant_id],
         limit: 50,
         offset: 0,
         sort: "created_desc",
       }),
     ]);
-    const complaints = tickets.items.filter((t) => t.order_no === orderNo);
     const now = ctx.clock.now();
     const facts = {
       paidAt: order.paid_at,

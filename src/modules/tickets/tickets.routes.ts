@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { AppError, text } from "../../platform/errors.ts";
+import { AppError, forbidden, text } from "../../platform/errors.ts";
 import { maskPhone } from "../../platform/format.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { NO_SUCH_ID } from "../../platform/ids.ts";
@@ -10,6 +10,7 @@ import { ticketAbuseFacts } from "../abuse/abuse.commands.ts";
 import { AbuseFactsProps } from "../abuse/abuse.schema.ts";
 import { signedUrl } from "../attachments/attachments.routes.ts";
 import { listTicketAttachments } from "../attachments/attachments.store.ts";
+import { invalidPhone, isMobilePhone, normalisePhone } from "../intake/intake.domain.ts";
 import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { isBreached } from "../sla/sla.domain.ts";
 import { clocksOfTickets } from "../sla/sla.store.ts";
@@ -26,6 +27,7 @@ import {
   queueItem,
   queueItemBase,
 } from "./queue-item.ts";
+import { queueSearch } from "./search.domain.ts";
 import {
   assignTicket,
   mergeTicket,
@@ -44,6 +46,17 @@ const TicketNoParams = T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,
 
 /** Roles that call customers back need the whole number; everyone else sees it masked. */
 const seesFullPhone = (p: Principal) => ["admin", "agent", "supervisor", "manager"].includes(p.role);
+
+/** The `phone` filter: only for staff who see full numbers (to others a match would say whose tickets). */
+function customerPhoneFilter(p: Principal, raw: string): string {
+  if (!seesFullPhone(p)) throw forbidden();
+  const phone = normalisePhone(raw);
+  if (!isMobilePhone(phone))
+    throw new AppError("VALIDATION_FAILED", 400, text("筛选条件有误", "Invalid filter"), [
+      invalidPhone("phone"),
+    ]);
+  return phone;
+}
 
 const ticketNotFound = () => new AppError("NOT_FOUND", 404, text("服务单不存在", "Ticket not found"));
 
@@ -75,7 +88,19 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
           escalationLevel: T.Optional(
             T.Integer({ minimum: 0, maximum: 9, description: "0 agent, 1 supervisor, 2 operations manager" }),
           ),
-          q: T.Optional(T.String({ maxLength: 100 })),
+          q: T.Optional(
+            T.String({
+              maxLength: 100,
+              description:
+                "a ticket or order number, words of the description, or (staff who see full phone numbers) a customer's mobile number",
+            }),
+          ),
+          phone: T.Optional(
+            T.String({
+              maxLength: 20,
+              description: "a customer's mobile number: all their tickets (staff who see full phone numbers)",
+            }),
+          ),
           sort: T.Optional(lit(["created_desc", "created_asc", "due_asc", "priority"] as const)),
           limit: T.Optional(T.Integer({ minimum: 1, maximum: 200, default: 50 })),
           offset: T.Optional(T.Integer({ minimum: 0, default: 0 })),
@@ -111,10 +136,14 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       else if (typeof q.assignee === "string") {
         assigneeId = (await findUserByUsername(ctx.db, q.assignee))?.id ?? NO_SUCH_ID;
       }
+      const phone = typeof q.phone === "string" ? customerPhoneFilter(p, q.phone) : undefined;
+      const search = typeof q.q === "string" && q.q.trim() ? queueSearch(q.q, seesFullPhone(p)) : undefined;
       const openStatuses = STATUSES.filter((s) => !["resolved", "closed", "not_applicable"].includes(s));
       // A free-text search scans descriptions: the read replica (REPORTS_DATABASE_URL) takes it, when there
-      // is one; the working queue itself is read from the primary, so a new ticket shows at once.
-      const result = await listTickets(q.q ? (ctx.reportsDb ?? ctx.db) : ctx.db, {
+      // is one; the working queue itself is read from the primary, so a new ticket shows at once, and so
+      // does a caller's ticket filed a minute ago when the agent looks their number up.
+      const scans = search && !search.phone;
+      const result = await listTickets(scans ? (ctx.reportsDb ?? ctx.db) : ctx.db, {
         status: statuses ?? (q.view ? [...openStatuses] : undefined),
         channel: q.channel as string | undefined,
         businessLine: q.businessLine as string | undefined,
@@ -127,7 +156,8 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         clockBrokenAt: q.view === "breached" ? now : undefined,
         minEscalationLevel: q.view === "escalated" ? 1 : undefined,
         escalationLevel: q.escalationLevel === undefined ? undefined : Number(q.escalationLevel),
-        q: q.q as string | undefined,
+        phone,
+        search,
         sort:
           (q.sort as "created_desc") ??
           (q.view === "due_soon" || q.view === "breached"
@@ -138,6 +168,12 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         limit: Number(q.limit ?? 50),
         offset: Number(q.offset ?? 0),
       });
+      // PIPL: looking a customer up by their number is an access to their data, on record as one.
+      const lookedUp = phone ?? search?.phone;
+      if (lookedUp)
+        await recordPersonalDataAccess(ctx, p, request.routeOptions.url ?? "", [
+          { phone: lookedUp, ticketNo: null, fields: ["tickets"] },
+        ]);
       const [assignees, clocks] = await Promise.all([
         assigneesOf(ctx, result.items),
         clocksOfTickets(

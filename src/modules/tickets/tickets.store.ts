@@ -11,6 +11,7 @@ import {
   insertClocksOf,
   nearestRunningDeadline,
 } from "../sla/sla.store.ts";
+import type { QueueSearch } from "./search.domain.ts";
 
 export type TicketRow = Selectable<TicketsTable>;
 
@@ -333,7 +334,11 @@ export interface QueueFilter {
   clockDueSoonAt?: Date;
   /** A running clock's deadline has passed at this instant. */
   clockBrokenAt?: Date;
-  q?: string;
+  /** A customer's phone, exactly (normalised): all of that customer's tickets. */
+  phone?: string;
+  orderNo?: string;
+  /** The search box: a ticket or order number, words of the description, or (`phone`) a caller's number. */
+  search?: QueueSearch;
   limit: number;
   offset: number;
   /** deadline_asc: nearest running clock first (for the few rows of the due-soon and breached views). */
@@ -377,11 +382,17 @@ export async function listTickets(db: Db, f: QueueFilter, countCap = LIST_COUNT_
   // promises (review, progress update) count as the engine counts them.
   if (f.clockDueSoonAt) q = q.where(hasClockDueSoon(f.clockDueSoonAt));
   if (f.clockBrokenAt) q = q.where(hasBrokenRunningClock(f.clockBrokenAt));
-  if (f.q) {
-    const term = f.q.trim();
+  if (f.phone) q = q.where("customer_phone", "=", f.phone);
+  if (f.orderNo) q = q.where("order_no", "=", f.orderNo);
+  if (f.search) {
+    const { term, phone } = f.search;
     const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
-      eb.or([eb("ticket_no", "=", term), eb("order_no", "=", term), eb("description", "ilike", like)]),
+      eb.or([
+        eb("ticket_no", "=", term),
+        eb("order_no", "=", term),
+        phone ? eb("customer_phone", "=", phone) : eb("description", "ilike", like),
+      ]),
     );
   }
   let rows = q.selectAll();

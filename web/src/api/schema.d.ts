@@ -1233,7 +1233,10 @@ export interface paths {
                     view?: "mine" | "unassigned" | "urgent" | "due_soon" | "breached" | "escalated";
                     /** @description 0 agent, 1 supervisor, 2 operations manager */
                     escalationLevel?: number;
+                    /** @description a ticket or order number, words of the description, or (staff who see full phone numbers) a customer's mobile number */
                     q?: string;
+                    /** @description a customer's mobile number: all their tickets (staff who see full phone numbers) */
+                    phone?: string;
                     sort?: "created_desc" | "created_asc" | "due_asc" | "priority";
                     limit?: number;
                     offset?: number;

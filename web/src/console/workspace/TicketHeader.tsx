@@ -46,7 +46,7 @@ export function TicketHeader({
         <Tag>P{ticket.priority}</Tag>
         {ticket.urgent && <Tag color="volcano">{t("urgentTag")}</Tag>}
         {ticket.mergedInto && (
-          <Tag color="purple">
+          <Tag color="purple" data-testid="merged-into">
             {t("mergedInto")} <Link to={`/console/tickets/${ticket.mergedInto}`}>{ticket.mergedInto}</Link>
           </Tag>
         )}

@@ -10,6 +10,7 @@ import { NotificationLog } from "../notifications/NotificationLog.tsx";
 import { RemedyPanels } from "../remedies/RemedyPanels.tsx";
 import { can, useSession } from "../session.ts";
 import { Actions } from "./Actions.tsx";
+import { CustomerTickets } from "./CustomerTickets.tsx";
 import { EventTimeline } from "./EventTimeline.tsx";
 import { EvidenceGallery } from "./EvidenceGallery.tsx";
 import { OrderPanel } from "./OrderPanel.tsx";
@@ -94,6 +95,8 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
             />
           </Card>
           <OrderPanel ticket={ticket} order={order.data} orderError={order.error} pack={pack.data} />
+          {/* Staff who see phones masked are not offered a search by the number. */}
+          {!ticket.customerPhone.includes("*") && <CustomerTickets ticket={ticket} />}
           <EvidenceGallery ticket={ticket} />
         </Col>
         <Col xs={24} lg={14} xl={15}>
