@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { ensureWebBuilt } from "../../scripts/web-build.ts";
 import { startServerWithOwnDatabase } from "../helpers/own-database.ts";
@@ -100,6 +106,18 @@ export async function samplePhoto(): Promise<Buffer> {
     ])
     .png()
     .toBuffer();
+}
+
+/** A desktop browser context logged in to the console as `username`, and its page's console errors. */
+export async function consoleAs(
+  fixture: { browser: Browser; server: TestServer },
+  username: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
+  const page = await context.newPage();
+  const errors = consoleErrors(page);
+  await logInConsole(page, fixture.server.url, username);
+  return { context, page, errors };
 }
 
 export async function logInConsole(page: Page, base: string, username: string): Promise<void> {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { client, createOrder, fileAppTicket, LONG_TEXT, login } from "../helpers/server.ts";
 import {
   browserAndServer,
+  consoleAs,
   consoleErrors,
   DESKTOP_VIEWPORT,
   logInConsole,
@@ -186,10 +187,7 @@ describe("a merged duplicate in the console", () => {
       });
       expect(merged.status).toBe(200);
 
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const staff = await context.newPage();
-      const errors = consoleErrors(staff);
-      await logInConsole(staff, fixture.server.url, "agent1");
+      const { context, page: staff, errors } = await consoleAs(fixture, "agent1");
       await staff.goto(`${fixture.server.url}/console/tickets/${again.body.ticketNo}`);
       await staff.getByTestId("staff-timeline").waitFor({ timeout: UI_TIMEOUT });
       expect(await staff.getByTestId("ticket-status").textContent()).toBe("已关闭");
@@ -213,10 +211,7 @@ describe("a caller's tickets in the console", () => {
       const second = await fileAppTicket(fixture.server.url, admin, { customerPhone: first.phone });
       const other = await fileAppTicket(fixture.server.url, admin);
 
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const staff = await context.newPage();
-      const errors = consoleErrors(staff);
-      await logInConsole(staff, fixture.server.url, "agent1");
+      const { context, page: staff, errors } = await consoleAs(fixture, "agent1");
       await staff.goto(`${fixture.server.url}/console/tickets/${second.ticketNo}`);
       const panel = staff.getByTestId("customer-tickets");
       await panel.getByRole("link", { name: first.ticketNo }).waitFor({ timeout: UI_TIMEOUT });

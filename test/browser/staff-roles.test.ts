@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
+import { client, createOrder, fileAppTicket, LONG_TEXT, login } from "../helpers/server.ts";
 import {
   browserAndServer,
+  consoleAs,
   consoleErrors,
   DESKTOP_VIEWPORT,
   logInConsole,
@@ -47,7 +48,7 @@ describe("the console by role", () => {
       await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
       // Views about one's own work are for agents.
       expect(await page.getByTestId("view-mine").count()).toBe(0);
-      const search = page.getByRole("searchbox", { name: "搜索单号、订单号或描述" });
+      const search = page.getByRole("searchbox", { name: "搜索单号、订单号、手机号或描述" });
       // "/" jumps to the search box from anywhere on the page.
       await page.locator("body").press("/");
       await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -106,6 +107,51 @@ describe("the console by role", () => {
       expect(await page.getByRole("link", { name: "Ticket queue" }).count()).toBe(1);
       await page.getByRole("link", { name: "Ticket queue" }).click();
       await page.getByText("All open").waitFor({ timeout: UI_TIMEOUT });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe("the queue for a supervisor", () => {
+  it(
+    "hands the selected tickets to a colleague at once, and says which one could not be",
+    async () => {
+      const first = await fileAppTicket(fixture.server.url, admin);
+      const second = await fileAppTicket(fixture.server.url, admin, { customerPhone: first.phone });
+      const { context, page, errors } = await consoleAs(fixture, "supervisor1");
+      await page.goto(`${fixture.server.url}/console/tickets?q=${first.phone}`);
+      const row = (ticketNo: string) => page.locator(".ant-table-row", { hasText: ticketNo });
+      await row(second.ticketNo).waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.locator(".ant-table-row").count()).toBe(2);
+      await row(first.ticketNo).locator("input[type=checkbox]").check();
+      await row(second.ticketNo).locator("input[type=checkbox]").check();
+      expect(await page.getByTestId("selected-count").textContent()).toBe("已选 2 张");
+
+      // Meanwhile an agent settles the second one.
+      const agent = client(fixture.server.url, await login(fixture.server.url, "agent1"));
+      await agent.post(`/api/v1/tickets/${second.ticketNo}/take`, {});
+      await agent.post(`/api/v1/tickets/${second.ticketNo}/transitions`, {
+        to: "not_applicable",
+        reason: "重复",
+      });
+
+      await page.getByRole("button", { name: "批量指派" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByRole("combobox").fill("agent2");
+      await page.keyboard.press("Enter");
+      await dialog.getByRole("button", { name: /确\s?定|OK/ }).click();
+      await page
+        .getByText("已指派 1 张，1 张未指派")
+        .filter({ visible: true })
+        .waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByTestId("bulk-failures").textContent()).toBe(
+        `${second.ticketNo}: 服务单已结束，无法指派`,
+      );
+      const detail = await agent.get(`/api/v1/tickets/${first.ticketNo}`);
+      expect(detail.body.assignee.username).toBe("agent2");
+      await screenshot(page, "console-queue-bulk-assign", false);
       expect(errors).toEqual([]);
       await context.close();
     },

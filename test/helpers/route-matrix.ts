@@ -100,6 +100,7 @@ export const ROUTE_MATRIX: RouteRule[] = [
   staff("GET", "/api/v1/tickets/:ticketNo", "tickets.read"),
   staff("POST", "/api/v1/tickets/:ticketNo/take", "tickets.work"),
   staff("POST", "/api/v1/tickets/:ticketNo/assign", "tickets.assign"),
+  staff("POST", "/api/v1/tickets/bulk/assign", "tickets.assign"),
   staff("POST", "/api/v1/tickets/:ticketNo/replies", "tickets.work"),
   staff("POST", "/api/v1/tickets/:ticketNo/transitions", "tickets.work"),
   staff("POST", "/api/v1/tickets/:ticketNo/classification", "tickets.work"),

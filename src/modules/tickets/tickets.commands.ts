@@ -103,12 +103,8 @@ export async function takeTicket(ctx: AppContext, p: Principal, ticketNo: string
   });
 }
 
-export async function assignTicket(
-  ctx: AppContext,
-  p: Principal,
-  ticketNo: string,
-  username: string,
-): Promise<void> {
+/** The agent a ticket may be assigned to, or a 400 naming `username`. */
+async function assigneeNamed(ctx: AppContext, username: string) {
   const user = await findUserByUsername(ctx.db, username);
   if (!user || !["agent", "supervisor", "manager", "admin"].includes(user.role))
     throw new AppError(
@@ -123,6 +119,12 @@ export async function assignTicket(
         },
       ],
     );
+  return user;
+}
+
+type Assignee = Awaited<ReturnType<typeof assigneeNamed>>;
+
+async function assignTo(ctx: AppContext, p: Principal, ticketNo: string, user: Assignee): Promise<void> {
   await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
     if (["resolved", "closed", "not_applicable"].includes(t.status))
       throw conflict("TICKET_NOT_OPEN", text("服务单已结束，无法指派", "The ticket is no longer open"));
@@ -140,6 +142,45 @@ export async function assignTicket(
       now,
     );
   });
+}
+
+export async function assignTicket(
+  ctx: AppContext,
+  p: Principal,
+  ticketNo: string,
+  username: string,
+): Promise<void> {
+  await assignTo(ctx, p, ticketNo, await assigneeNamed(ctx, username));
+}
+
+export type AssignmentResult =
+  | { ticketNo: string; ok: true }
+  | { ticketNo: string; ok: false; error: AppError };
+
+/**
+ * Many tickets to one agent, as a supervisor hands an absent agent's queue to a colleague. Each ticket is
+ * assigned in its own transaction, as by hand: a ticket closed or merged meanwhile, or not there, is
+ * answered for itself and does not hold the others back. A failure that is not the ticket's (the
+ * database gone) stops the run; the tickets assigned before it stay assigned.
+ */
+export async function assignTickets(
+  ctx: AppContext,
+  p: Principal,
+  ticketNos: readonly string[],
+  username: string,
+): Promise<AssignmentResult[]> {
+  const user = await assigneeNamed(ctx, username);
+  const results: AssignmentResult[] = [];
+  for (const ticketNo of ticketNos) {
+    try {
+      await assignTo(ctx, p, ticketNo, user);
+      results.push({ ticketNo, ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      results.push({ ticketNo, ok: false, error });
+    }
+  }
+  return results;
 }
 
 export async function replyToTicket(

@@ -30,6 +30,7 @@ import {
 import { queueSearch } from "./search.domain.ts";
 import {
   assignTicket,
+  assignTickets,
   mergeTicket,
   reclassifyTicket,
   replyToTicket,
@@ -446,6 +447,60 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
       await assignTicket(ctx, principalOf(request), ticketNo, username);
       const t = (await findTicket(ctx.db, ticketNo))!;
       return { ticketNo, status: t.status, assignee: username };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/bulk/assign",
+    {
+      preValidation: need("tickets.assign"),
+      schema: {
+        tags: ["tickets"],
+        summary:
+          "Assign up to 100 tickets to one agent, each on its own: the answer says for every ticket whether it was assigned, and why not",
+        body: T.Object({
+          ticketNos: T.Array(TicketNoParams.properties.ticketNo, {
+            minItems: 1,
+            maxItems: 100,
+            uniqueItems: true,
+          }),
+          username: T.String({ minLength: 1 }),
+        }),
+        response: {
+          200: T.Object({
+            assignee: T.String(),
+            assigned: T.Integer(),
+            failed: T.Integer(),
+            results: T.Array(
+              T.Object({
+                ticketNo: T.String(),
+                ok: T.Boolean(),
+                error: T.Optional(T.Object({ code: T.String(), message: T.String() })),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNos, username } = request.body as { ticketNos: string[]; username: string };
+      const locale = localeOf(request);
+      const results = await assignTickets(ctx, principalOf(request), ticketNos, username);
+      return {
+        assignee: username,
+        assigned: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+        results: results.map((r) =>
+          r.ok
+            ? { ticketNo: r.ticketNo, ok: true }
+            : {
+                ticketNo: r.ticketNo,
+                ok: false,
+                error: { code: r.error.code, message: r.error.text[locale] },
+              },
+        ),
+      };
     },
   );
 

@@ -8,6 +8,7 @@ import { useAllPacks } from "../../shared/packs.ts";
 import { navigate, useLocation } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
+import { BulkAssign } from "./BulkAssign.tsx";
 import { type QueueItem, queueColumns, sortFrom } from "./columns.tsx";
 import { QueueFilters } from "./QueueFilters.tsx";
 import {
@@ -46,6 +47,8 @@ export function QueuePage() {
   const query = listQuery(state);
   const list = useAsync((signal) => api.get("/api/v1/tickets", { query, signal }), [JSON.stringify(query)]);
   const counts = useViewCounts(views);
+  const canAssign = can(session, "tickets.assign");
+  const [selected, setSelected] = useState<string[]>([]);
 
   // At most one quiet re-read a second, even while tickets arrive faster than that.
   const live = useStaffLive(() => {
@@ -106,8 +109,22 @@ export function QueuePage() {
           style={{ marginBottom: 12 }}
         />
       )}
+      {canAssign && (
+        <BulkAssign
+          selected={selected}
+          onDone={() => {
+            setSelected([]);
+            list.reload(true);
+          }}
+        />
+      )}
       <Table<QueueItem>
         rowKey="ticketNo"
+        rowSelection={
+          canAssign
+            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }
+            : undefined
+        }
         size="middle"
         loading={list.loading}
         dataSource={list.data?.items ?? []}

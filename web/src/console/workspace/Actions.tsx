@@ -6,9 +6,9 @@ import { useLocale } from "../../i18n/locale.tsx";
 import { movesOf, REASON_REQUIRED, STATUSES, type Status } from "../../shared/domain.ts";
 import { every } from "../../shared/every.ts";
 import type { PublicPack } from "../../shared/packs.ts";
-import { useAsync } from "../../shared/useAsync.ts";
 import { can, type Session } from "../session.ts";
 import { ActionModal } from "./ActionModal.tsx";
+import { AssigneeField } from "./AssigneeField.tsx";
 import type { Ticket } from "./types.ts";
 
 type Classification = RequestBody<"post", "/api/v1/tickets/{ticketNo}/classification">;
@@ -43,10 +43,6 @@ export function Actions({
 
   const canWork = can(session, "tickets.work");
   const canAssign = can(session, "tickets.assign");
-  const agents = useAsync(
-    async (signal) => (canAssign && open === "assign" ? api.get("/api/v1/agents", { signal }) : undefined),
-    [canAssign, open === "assign"],
-  );
   if (!canWork) return null;
 
   const moves = isStatus(ticket.status)
@@ -126,23 +122,7 @@ export function Actions({
           done();
         }}
       >
-        {() => (
-          <Form.Item
-            name="username"
-            label={t("assignTo")}
-            rules={[{ required: true, message: t("assignTo") }]}
-          >
-            <Select
-              showSearch
-              loading={agents.loading}
-              optionFilterProp="label"
-              options={agents.data?.items.map((a) => ({
-                value: a.username,
-                label: `${a.displayName} (${a.username})`,
-              }))}
-            />
-          </Form.Item>
-        )}
+        {() => <AssigneeField />}
       </ActionModal>
 
       <ActionModal<{
