@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIST_COUNT_CAP, listTickets } from "../src/modules/tickets/tickets.store.ts";
+import { LIST_COUNT_CAP, listTickets, type QueueFilter } from "../src/modules/tickets/tickets.store.ts";
 import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /**
@@ -51,7 +51,13 @@ describe("the queue's total", () => {
   });
 
   it("stops counting at the cap and says the total is a lower bound", async () => {
-    const filter = { q: word, limit: 1, offset: 0, sort: "created_desc" as const };
+    // Typed, so that a renamed filter field fails the build instead of being ignored (and counting everything).
+    const filter: QueueFilter = {
+      search: { term: word, phone: null },
+      limit: 1,
+      offset: 0,
+      sort: "created_desc",
+    };
     const db = server.app.ctx.db;
     expect(await listTickets(db, filter, 2)).toMatchObject({ total: 2, totalExact: false });
     expect(await listTickets(db, filter, 3)).toMatchObject({ total: 3, totalExact: true });
