@@ -112,10 +112,11 @@ export async function samplePhoto(): Promise<Buffer> {
 export async function consoleAs(
   fixture: { browser: Browser; server: TestServer },
   username: string,
+  expectedErrors: RegExp[] = [],
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
   const page = await context.newPage();
-  const errors = consoleErrors(page);
+  const errors = consoleErrors(page, expectedErrors);
   await logInConsole(page, fixture.server.url, username);
   return { context, page, errors };
 }

@@ -20,7 +20,14 @@ import {
   type Status,
   statusAfterTake,
 } from "./tickets.domain.ts";
-import { type Actor, appendEvent, changeTicket, lockTicket, type TicketRow } from "./tickets.store.ts";
+import {
+  type Actor,
+  appendEvent,
+  changeTicket,
+  lockTicket,
+  replyByOtherSince,
+  type TicketRow,
+} from "./tickets.store.ts";
 
 /**
  * The staff's operations on a ticket, each one transaction: lock the row, ask the domain, write the
@@ -189,12 +196,29 @@ export async function replyToTicket(
   ticketNo: string,
   body: string,
   visibility: "customer" | "internal",
+  /** When the agent began writing: a colleague's reply after it is shown before this one is sent. */
+  writingSince?: Date,
 ): Promise<void> {
   await withTicket(ctx, p, ticketNo, async (t, trx, now, sla) => {
     if (t.status === "closed" && visibility === "customer")
       throw conflict(
         "TICKET_CLOSED",
         text("服务单已关闭，请先重新打开", "The ticket is closed; reopen it first"),
+      );
+    // Two agents answering one customer at once promise two things; the ticket is locked here, so of two
+    // replies sent together the second one sees the first.
+    const meanwhile =
+      visibility === "customer" && writingSince
+        ? await replyByOtherSince(trx, ticketNo, actorOf(p).name, writingSince)
+        : undefined;
+    if (meanwhile)
+      throw new AppError(
+        "REPLIED_MEANWHILE",
+        409,
+        text(
+          `${meanwhile.actor} 在您撰写期间已回复客户：“${meanwhile.body}”。确认后可仍然发送。`,
+          `${meanwhile.actor} replied to the customer while you were writing: "${meanwhile.body}". Confirm to send yours anyway.`,
+        ),
       );
     // A reply the customer can read is our first response; an internal note is not.
     sla.customerReply = visibility === "customer";

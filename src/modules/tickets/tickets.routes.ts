@@ -515,18 +515,36 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         body: T.Object({
           body: T.String({ minLength: 1, maxLength: 2000 }),
           visibility: lit(["customer", "internal"] as const),
+          writingSince: T.Optional(
+            T.String({
+              format: "date-time",
+              description:
+                "when the agent began writing (the time of the latest event they had seen): a reply to the customer by someone else after it is 409 REPLIED_MEANWHILE, quoting it; send again without this field to reply anyway",
+            }),
+          ),
         }),
         response: { 201: T.Object({ ticketNo: T.String(), visibility: T.String() }), ...errors },
       },
     },
     async (request, reply) => {
       const { ticketNo } = request.params as { ticketNo: string };
-      const { body, visibility } = request.body as { body: string; visibility: "customer" | "internal" };
+      const { body, visibility, writingSince } = request.body as {
+        body: string;
+        visibility: "customer" | "internal";
+        writingSince?: string;
+      };
       if (!body.trim())
         throw new AppError("VALIDATION_FAILED", 400, text("回复内容不能为空", "The reply is empty"), [
           { field: "body", code: "REQUIRED", message: text("请填写回复内容", "body is required") },
         ]);
-      await replyToTicket(ctx, principalOf(request), ticketNo, body.trim(), visibility);
+      await replyToTicket(
+        ctx,
+        principalOf(request),
+        ticketNo,
+        body.trim(),
+        visibility,
+        writingSince ? new Date(writingSince) : undefined,
+      );
       reply.status(201);
       return { ticketNo, visibility };
     },

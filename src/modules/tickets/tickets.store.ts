@@ -241,6 +241,26 @@ export async function changeTicket(
   await appendEvent(trx, ticketNo, actor, event, at);
 }
 
+/** The latest reply to the customer written after `since` by someone other than `actor`, if any. */
+export async function replyByOtherSince(
+  trx: Transaction<Database>,
+  ticketNo: string,
+  actor: string,
+  since: Date,
+): Promise<{ actor: string; at: Date; body: string } | undefined> {
+  const row = await trx
+    .selectFrom("ticket_events")
+    .select(["actor", "at", sql<string>`data->>'body'`.as("body")])
+    .where("ticket_no", "=", ticketNo)
+    .where("type", "=", "reply")
+    .where("actor", "<>", actor)
+    .where("at", ">", since)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row;
+}
+
 export async function appendEvent(
   trx: Transaction<Database> | Db,
   ticketNo: string,

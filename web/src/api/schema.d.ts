@@ -2342,6 +2342,11 @@ export interface paths {
                     "application/json": {
                         body: string;
                         visibility: "customer" | "internal";
+                        /**
+                         * Format: date-time
+                         * @description when the agent began writing (the time of the latest event they had seen): a reply to the customer by someone else after it is 409 REPLIED_MEANWHILE, quoting it; send again without this field to reply anyway
+                         */
+                        writingSince?: string;
                     };
                 };
             };

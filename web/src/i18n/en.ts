@@ -179,6 +179,8 @@ export const en: Record<MessageKey, string> = {
   back: "Back to queue",
   take: "Take",
   assign: "Assign",
+  repliedMeanwhile: "A colleague has replied to the customer",
+  sendAnyway: "Send anyway",
   assignTo: "Assign to",
   selectedTickets: "{count} selected",
   bulkAssign: "Assign selected",

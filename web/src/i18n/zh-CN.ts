@@ -184,6 +184,8 @@ export const zhCN = {
   back: "返回队列",
   take: "领取",
   assign: "指派",
+  repliedMeanwhile: "同事已回复了客户",
+  sendAnyway: "仍然发送",
   assignTo: "指派给",
   selectedTickets: "已选 {count} 张",
   bulkAssign: "批量指派",

@@ -6,29 +6,55 @@ import { MacroPicker } from "./MacroPicker.tsx";
 
 type Visibility = "customer" | "internal";
 
-/** A reply the customer reads on the progress page, or a note only staff see. Ctrl+Enter sends. */
-export function ReplyBox({ ticketNo, onSent }: { ticketNo: string; onSent(): void }) {
+/**
+ * A reply the customer reads on the progress page, or a note only staff see. Ctrl+Enter sends. A reply
+ * carries when its writing began (the latest event then on screen): if a colleague answered the customer
+ * meanwhile, the server quotes their reply and the agent decides whether to send theirs anyway.
+ */
+export function ReplyBox({
+  ticketNo,
+  latestSeen,
+  onSent,
+}: {
+  ticketNo: string;
+  latestSeen: string | undefined;
+  onSent(): void;
+}) {
   const { t } = useLocale();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const [visibility, setVisibility] = useState<Visibility>("customer");
   const [body, setBody] = useState("");
+  const [writingSince, setWritingSince] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const send = async () => {
+  const edit = (next: string) => {
+    if (!body.trim() && next.trim()) setWritingSince(latestSeen);
+    setBody(next);
+  };
+
+  const send = async (anyway = false) => {
     if (!body.trim() || busy) return;
     setBusy(true);
     setError(undefined);
     try {
       await api.post("/api/v1/tickets/{ticketNo}/replies", {
         path: { ticketNo },
-        body: { body: body.trim(), visibility },
+        body: { body: body.trim(), visibility, ...(writingSince && !anyway ? { writingSince } : {}) },
       });
       setBody("");
+      setWritingSince(undefined);
       message.success(t("sent"));
       onSent();
     } catch (e) {
-      setError(e instanceof ApiError ? (e.field("body") ?? e.message) : String(e));
+      if (e instanceof ApiError && e.code === "REPLIED_MEANWHILE")
+        modal.confirm({
+          title: t("repliedMeanwhile"),
+          content: e.message,
+          okText: t("sendAnyway"),
+          onOk: () => send(true),
+        });
+      else setError(e instanceof ApiError ? (e.field("body") ?? e.message) : String(e));
     } finally {
       setBusy(false);
     }
@@ -45,13 +71,10 @@ export function ReplyBox({ ticketNo, onSent }: { ticketNo: string; onSent(): voi
         ]}
         style={{ marginBottom: 8, marginInlineEnd: 8 }}
       />
-      <MacroPicker
-        ticketNo={ticketNo}
-        onInsert={(text) => setBody((b) => (b.trim() ? `${b}\n${text}` : text))}
-      />
+      <MacroPicker ticketNo={ticketNo} onInsert={(text) => edit(body.trim() ? `${body}\n${text}` : text)} />
       <Input.TextArea
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => edit(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -71,7 +94,7 @@ export function ReplyBox({ ticketNo, onSent }: { ticketNo: string; onSent(): voi
         </Typography.Text>
       )}
       <div style={{ textAlign: "right", marginTop: 8 }}>
-        <Button type="primary" onClick={send} loading={busy} disabled={!body.trim()}>
+        <Button type="primary" onClick={() => send()} loading={busy} disabled={!body.trim()}>
           {t("send")}
         </Button>
       </div>

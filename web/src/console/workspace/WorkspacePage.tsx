@@ -104,7 +104,7 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
             <VerificationPanel ticketNo={ticketNo} clocks={ticket.sla.clocks} onDone={refresh} />
           )}
           {can(session, "tickets.work") ? (
-            <ReplyBox ticketNo={ticketNo} onSent={refresh} />
+            <ReplyBox ticketNo={ticketNo} latestSeen={ticket.events.at(-1)?.at} onSent={refresh} />
           ) : (
             <Alert type="info" showIcon title={t("readOnly")} style={{ marginBottom: 16 }} />
           )}
