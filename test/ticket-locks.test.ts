@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appendEvent, lockTicket } from "../src/modules/tickets/tickets.store.ts";
-import { fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { fileAppTicket } from "./helpers/server.ts";
 import { signal } from "./helpers/signal.ts";
 
 /**
@@ -10,17 +11,11 @@ import { signal } from "./helpers/signal.ts";
  * PostgreSQL only: PGlite is one session, where a transaction held open here holds up everything.
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)("a ticket locked by a staff command", () => {
-  let server: TestServer;
-  let admin: string;
-  beforeAll(async () => {
-    server = await startServer();
-    admin = await login(server.url, "admin");
-  });
-  afterAll(() => server?.close());
+  const app = served("admin");
 
   it("still takes the events others write about it, at once", async () => {
-    const { ticketNo } = await fileAppTicket(server.url, admin);
-    const db = server.app.ctx.db;
+    const { ticketNo } = await fileAppTicket(app.url, app.token.admin);
+    const db = app.server.app.ctx.db;
     const locked = signal();
     const done = signal();
     const command = db.transaction().execute(async (trx) => {
