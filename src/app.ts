@@ -12,6 +12,7 @@ import { partitionsPoller } from "./modules/archive/archive.jobs.ts";
 import { attachmentsRoutes } from "./modules/attachments/attachments.routes.ts";
 import { channelPollers, channelsRoutes } from "./modules/channels/channels.ts";
 import { chatRoutes } from "./modules/chat/chat.routes.ts";
+import { customersRoutes } from "./modules/customers/customers.routes.ts";
 import { executionOverduePoller } from "./modules/execution/execution.jobs.ts";
 import { executionRoutes } from "./modules/execution/execution.routes.ts";
 import { followUpPoller } from "./modules/follow-up/follow-up.jobs.ts";
@@ -145,6 +146,7 @@ export async function buildApp(
   installSecurityHeaders(http, config);
   installAuth(http, ctx);
 
+  const channels = channelsFrom(config, (line, message) => http.log.info(line, message));
   const jobs = new JobRunner(
     [
       housekeeping(ctx.db),
@@ -162,10 +164,7 @@ export async function buildApp(
       reportsPoller(ctx),
       retentionPoller(ctx),
       noticeWriter(ctx),
-      noticeSender(
-        ctx,
-        channelsFrom(config, (line, message) => http.log.info(line, message)),
-      ),
+      noticeSender(ctx, channels),
       ...channelPollers(ctx, http),
     ],
     () => clock.now(),
@@ -198,6 +197,7 @@ export async function buildApp(
   merchantServiceRoutes(http, ctx);
   channelsRoutes(http, ctx, metrics.registry);
   chatRoutes(http, ctx, metrics.registry);
+  customersRoutes(http, ctx, channels.sms, (line, message) => http.log.warn(line, message));
   await webRoutes(http);
 
   return { http, ctx, jobs, routes };

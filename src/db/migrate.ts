@@ -21,6 +21,7 @@ import * as m0019 from "./migrations/0019_merchant_requests.ts";
 import * as m0020 from "./migrations/0020_partitions.ts";
 import * as m0022 from "./migrations/0022_chat_locale.ts";
 import * as m0023 from "./migrations/0023_incident_age_indexes.ts";
+import * as m0024 from "./migrations/0024_customer_sign_in.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   "0020_partitions": m0020,
   "0022_chat_locale": m0022,
   "0023_incident_age_indexes": m0023,
+  "0024_customer_sign_in": m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

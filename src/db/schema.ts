@@ -22,6 +22,25 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** The one-time code in force for a customer's phone, and its sending counts (0024). */
+export interface CustomerCodesTable {
+  phone: string;
+  code_hash: string | null;
+  sent_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  attempts: Generated<number>;
+  window_started_at: Timestamp;
+  sent_in_window: Generated<number>;
+}
+
+/** A customer signed in to "my requests" by a code (0024); never a staff principal. */
+export interface CustomerSessionsTable {
+  token_hash: string;
+  phone: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -794,6 +813,8 @@ export interface Database {
   return_visits: ReturnVisitsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  customer_codes: CustomerCodesTable;
+  customer_sessions: CustomerSessionsTable;
   api_keys: ApiKeysTable;
   merchants: MerchantsTable;
   riders: RidersTable;

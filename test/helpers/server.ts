@@ -90,6 +90,8 @@ export function client(base: string, token?: string) {
       call<T>("POST", path, body ?? {}, headers),
     put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>("PUT", path, body, headers),
+    delete: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>("DELETE", path, undefined, headers),
   };
 }
 

@@ -5,6 +5,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, text } from "../../platform/errors.ts";
 import { randomId } from "../../platform/ids.ts";
 import { uploadsDir } from "../attachments/evidence.ts";
+import { forgetSignIns } from "../customers/sign-in.store.ts";
 import { ticketsOfPhone } from "../tickets/tickets.store.ts";
 import type { Principal } from "../users/roles.ts";
 import {
@@ -292,6 +293,7 @@ export async function eraseSubject(
       .set({ customer_phone: token })
       .where("customer_phone", "=", phone)
       .execute();
+    await forgetSignIns(trx, phone);
     await recordAudit(
       trx,
       {

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/database.ts";
 import type { Poller } from "../../platform/jobs.ts";
+import { deleteExpiredSignIns } from "../customers/sign-in.store.ts";
 
 /** Idempotency keys protect retries for a week; after that a retry is a new request. */
 const IDEMPOTENCY_DAYS = 7;
@@ -14,7 +15,8 @@ export function housekeeping(db: Db): Poller {
         .deleteFrom("idempotency_keys")
         .where("created_at", "<", new Date(now.getTime() - IDEMPOTENCY_DAYS * 86_400_000))
         .executeTakeFirst();
-      return Number(sessions.numDeletedRows) + Number(keys.numDeletedRows);
+      const signIns = await deleteExpiredSignIns(db, now);
+      return Number(sessions.numDeletedRows) + Number(keys.numDeletedRows) + signIns;
     },
   };
 }

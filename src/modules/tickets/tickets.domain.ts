@@ -52,6 +52,19 @@ export const canTransition = (from: Status, to: Status): boolean => TRANSITIONS[
 export const isOpen = (status: Status): boolean => !["resolved", "closed", "not_applicable"].includes(status);
 
 /** Moves that need a reason from the agent, because the customer will read it or an audit will ask. */
+/**
+ * The time the customer is shown as "expected completion": the resolution deadline while the ticket is
+ * open, and once it is finished the time it was resolved (or closed).
+ */
+export function expectedCompletionAt(t: {
+  status: string;
+  resolution_due_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+}): Date | null {
+  return isStatus(t.status) && isOpen(t.status) ? t.resolution_due_at : (t.resolved_at ?? t.closed_at);
+}
+
 export const REASON_REQUIRED: readonly Status[] = ["not_applicable", "reopened", "needs_info"];
 
 export type TransitionProblem = "ILLEGAL_TRANSITION" | "REASON_REQUIRED";

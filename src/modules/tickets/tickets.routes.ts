@@ -37,7 +37,7 @@ import {
   takeTicket,
   transitionTicket,
 } from "./tickets.commands.ts";
-import { STATUSES, type Status } from "./tickets.domain.ts";
+import { expectedCompletionAt, STATUSES, type Status } from "./tickets.domain.ts";
 import { findTicket, listEvents, listTickets } from "./tickets.store.ts";
 import { timelineText } from "./timeline.ts";
 
@@ -386,14 +386,11 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         assigneesOf(ctx, [t]),
       ]);
       const handler = t.assignee_id ? assignees.get(t.assignee_id) : undefined;
-      const open = !["resolved", "closed", "not_applicable"].includes(t.status);
       return {
         ticketNo: t.ticket_no,
         status: t.status,
         handler: handler ? { displayName: handler.displayName } : null,
-        expectedCompletionAt: open
-          ? t.resolution_due_at.toISOString()
-          : ((t.resolved_at ?? t.closed_at)?.toISOString() ?? null),
+        expectedCompletionAt: expectedCompletionAt(t)?.toISOString() ?? null,
         timeline: events.map((e) => ({
           at: e.at.toISOString(),
           type: e.type,

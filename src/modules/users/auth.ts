@@ -21,7 +21,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       (request.headers["x-api-key"] as string | undefined) ??
       (bearer?.startsWith("ak_") ? bearer : undefined);
     if (apiKey) request.principal = await apiKeysOf(ctx.db).principalFor(apiKey);
-    else if (bearer) request.principal = await principalForSession(ctx.db, bearer, ctx.clock.now());
+    // A customer's "my requests" token (cs_) is no staff session: its routes read it themselves.
+    else if (bearer && !bearer.startsWith("cs_"))
+      request.principal = await principalForSession(ctx.db, bearer, ctx.clock.now());
   });
 }
 

@@ -3,7 +3,8 @@ import type { NoticeChannel } from "../templates.domain.ts";
 /** One notice on its way out, as every channel adapter receives it. */
 export interface OutgoingNotice {
   id: string;
-  ticketNo: string;
+  /** Null for a message about no ticket (a customer's sign-in code). */
+  ticketNo: string | null;
   kind: string;
   recipient: string;
   subject: string | null;

@@ -20,9 +20,9 @@ export function wechatChannel(
         touser: /^1\d{10}$/.test(n.recipient) ? null : n.recipient,
         phone: /^1\d{10}$/.test(n.recipient) ? n.recipient : null,
         template: n.kind,
-        title: n.subject ?? n.ticketNo,
+        title: n.subject ?? n.ticketNo ?? "",
         content: n.body,
-        url: trackingUrlOf(n.ticketNo),
+        url: n.ticketNo ? trackingUrlOf(n.ticketNo) : null,
       }),
   };
 }
