@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomOrderNo } from "./helpers/evidence.ts";
 import { scopedUser } from "./helpers/merchants.ts";
-import { client, fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, fileAppTicket, login } from "./helpers/server.ts";
 
-let server: TestServer;
-let admin: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-});
-afterAll(() => server?.close());
+const app = served("admin", "agent1");
 
 /** A ticket filed by a fresh customer on an order of the given merchant. */
-const ticketFor = (merchantId: string) => fileAppTicket(server.url, admin, { merchantId });
+const ticketFor = (merchantId: string) => fileAppTicket(app.url, app.token.admin, { merchantId });
 
 const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
@@ -31,7 +23,7 @@ describe("staff routes need a login", () => {
     ["POST", "/api/v1/tickets/FD20260101000001/take"],
     ["GET", "/api/v1/auth/me"],
   ])("%s %s without a token → 401 with the error body", async (method, path) => {
-    const res = await fetch(server.url + path, { method });
+    const res = await fetch(app.url + path, { method });
     expect(res.status).toBe(401);
     const body = await res.json();
     expect(body).toEqual(errorShape);
@@ -40,13 +32,13 @@ describe("staff routes need a login", () => {
   });
 
   it("refuses a made-up or logged-out token with 401", async () => {
-    expect((await client(server.url, "st_not-a-real-token").get("/api/v1/tickets")).status).toBe(401);
-    expect((await client(server.url, "ak_not-a-real-key").get("/api/v1/tickets")).status).toBe(401);
+    expect((await client(app.url, "st_not-a-real-token").get("/api/v1/tickets")).status).toBe(401);
+    expect((await client(app.url, "ak_not-a-real-key").get("/api/v1/tickets")).status).toBe(401);
 
-    const token = await login(server.url, "agent2");
-    expect((await client(server.url, token).get("/api/v1/tickets")).status).toBe(200);
-    expect((await client(server.url, token).post("/api/v1/auth/logout")).status).toBe(204);
-    const after = await client(server.url, token).get("/api/v1/tickets", { "accept-language": "en" });
+    const token = await login(app.url, "agent2");
+    expect((await client(app.url, token).get("/api/v1/tickets")).status).toBe(200);
+    expect((await client(app.url, token).post("/api/v1/auth/logout")).status).toBe(204);
+    const after = await client(app.url, token).get("/api/v1/tickets", { "accept-language": "en" });
     expect(after.status).toBe(401);
     expect(after.body.error.message).toBe("Authentication required");
   });
@@ -55,7 +47,7 @@ describe("staff routes need a login", () => {
 describe("quality inspectors read but do not work tickets", () => {
   it("lets qa see the queue and a ticket, and refuses take, replies and transitions with 403", async () => {
     const { ticketNo } = await ticketFor("M001");
-    const qa = client(server.url, await login(server.url, "qa1"));
+    const qa = client(app.url, await login(app.url, "qa1"));
     expect((await qa.get("/api/v1/tickets?view=unassigned")).status).toBe(200);
     expect((await qa.get(`/api/v1/tickets/${ticketNo}`)).status).toBe(200);
 
@@ -68,7 +60,7 @@ describe("quality inspectors read but do not work tickets", () => {
       expect(r.status).toBe(403);
       expect(r.body.error.code).toBe("FORBIDDEN");
     }
-    const detail = await client(server.url, agent).get(`/api/v1/tickets/${ticketNo}`);
+    const detail = await app.as("agent1").get(`/api/v1/tickets/${ticketNo}`);
     expect(detail.body).toMatchObject({ status: "new", assignee: null });
     expect(detail.body.events).toHaveLength(1);
   });
@@ -77,7 +69,7 @@ describe("quality inspectors read but do not work tickets", () => {
 describe("a merchant sees only its own tickets", () => {
   it("finds tickets of M001 in its list and detail, with the customer's phone masked", async () => {
     const own = await ticketFor("M001");
-    const merchant = client(server.url, await login(server.url, "merchant1"));
+    const merchant = client(app.url, await login(app.url, "merchant1"));
 
     const list = await merchant.get(`/api/v1/tickets?q=${own.orderNo}`);
     expect(list.status).toBe(200);
@@ -93,13 +85,13 @@ describe("a merchant sees only its own tickets", () => {
     expect(detail.body.customerPhone).toBe(masked(own.phone));
     expect(JSON.stringify(detail.body)).not.toContain(own.phone);
 
-    const asAgent = await client(server.url, agent).get(`/api/v1/tickets/${own.ticketNo}`);
+    const asAgent = await app.as("agent1").get(`/api/v1/tickets/${own.ticketNo}`);
     expect(asAgent.body.customerPhone).toBe(own.phone);
   });
 
   it("gets 404 for another merchant's ticket, and never sees it in any list", async () => {
     const other = await ticketFor("M002");
-    const merchant = client(server.url, await login(server.url, "merchant1"));
+    const merchant = client(app.url, await login(app.url, "merchant1"));
 
     const detail = await merchant.get(`/api/v1/tickets/${other.ticketNo}`);
     expect(detail.status).toBe(404);
@@ -127,20 +119,20 @@ describe("an account with nothing in its scope sees nothing", () => {
   it("gives a merchant with no shop and a rider with no rider id empty lists, not all tickets or a 500", async () => {
     const some = await ticketFor("M001");
     for (const scope of [{ role: "merchant" as const }, { role: "rider" as const }]) {
-      const user = client(server.url, await scopedUser(server.url, admin, scope));
+      const user = client(app.url, await scopedUser(app.url, app.token.admin, scope));
       const list = await user.get("/api/v1/tickets?limit=200");
       expect(list.status, scope.role).toBe(200);
       expect(list.body).toMatchObject({ items: [], total: 0 });
       expect((await user.get(`/api/v1/tickets/${some.ticketNo}`)).status, scope.role).toBe(404);
     }
-    const rider = client(server.url, await scopedUser(server.url, admin, { role: "rider" }));
+    const rider = client(app.url, await scopedUser(app.url, app.token.admin, { role: "rider" }));
     const scorecard = await rider.get("/api/v1/reports/riders?month=2026-11");
     expect(scorecard.status).toBe(200);
     expect(scorecard.body.items).toEqual([]);
   });
 
   it("refuses to make a rider with an empty rider id, naming the field", async () => {
-    const made = await client(server.url, admin).post("/api/v1/users", {
+    const made = await app.as("admin").post("/api/v1/users", {
       username: `rider-${randomUUID().slice(0, 8)}`,
       displayName: "空骑手",
       password: "scoped123456",
@@ -152,7 +144,7 @@ describe("an account with nothing in its scope sees nothing", () => {
   });
 
   it("finds no ticket for an assignee who does not exist", async () => {
-    const list = await client(server.url, agent).get("/api/v1/tickets?assignee=nobody-here");
+    const list = await app.as("agent1").get("/api/v1/tickets?assignee=nobody-here");
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ items: [], total: 0 });
   });
@@ -171,14 +163,14 @@ describe("orders are pushed by an admin or an integration key", () => {
 
   it("refuses an anonymous push with 401 and a staff push with 403", async () => {
     const orderNo = randomOrderNo();
-    expect((await client(server.url).put(`/api/v1/orders/${orderNo}`, order())).status).toBe(401);
-    const byAgent = await client(server.url, agent).put(`/api/v1/orders/${orderNo}`, order());
+    expect((await client(app.url).put(`/api/v1/orders/${orderNo}`, order())).status).toBe(401);
+    const byAgent = await app.as("agent1").put(`/api/v1/orders/${orderNo}`, order());
     expect(byAgent.status).toBe(403);
     expect(byAgent.body.error.code).toBe("FORBIDDEN");
   });
 
   it("accepts a key with scope orders.write until it is revoked", async () => {
-    const created = await client(server.url, admin).post("/api/v1/api-keys", {
+    const created = await app.as("admin").post("/api/v1/api-keys", {
       name: `order-system-${randomUUID().slice(0, 8)}`,
       scopes: ["orders.write"],
     });
@@ -188,36 +180,36 @@ describe("orders are pushed by an admin or an integration key", () => {
     const system = { "x-api-key": key };
 
     const orderNo = randomOrderNo();
-    const pushed = await client(server.url).put(`/api/v1/orders/${orderNo}`, order(), system);
+    const pushed = await client(app.url).put(`/api/v1/orders/${orderNo}`, order(), system);
     expect(pushed.status).toBe(201);
     expect(pushed.body.orderNo).toBe(orderNo);
     // The key is good for orders, not for reading tickets.
-    expect((await client(server.url).get("/api/v1/tickets", system)).status).toBe(403);
+    expect((await client(app.url).get("/api/v1/tickets", system)).status).toBe(403);
 
-    const revoke = await fetch(`${server.url}/api/v1/api-keys/${id}`, {
+    const revoke = await fetch(`${app.url}/api/v1/api-keys/${id}`, {
       method: "DELETE",
-      headers: { authorization: `Bearer ${admin}` },
+      headers: { authorization: `Bearer ${app.token.admin}` },
     });
     expect(revoke.status).toBe(204);
-    const after = await client(server.url).put(`/api/v1/orders/${orderNo}`, order(), system);
+    const after = await client(app.url).put(`/api/v1/orders/${orderNo}`, order(), system);
     expect(after.status).toBe(401);
   });
 
   it("refuses a key without the orders.write scope with 403", async () => {
     const { key } = (
-      await client(server.url, admin).post("/api/v1/api-keys", {
+      await app.as("admin").post("/api/v1/api-keys", {
         name: `intake-only-${randomUUID().slice(0, 8)}`,
         scopes: ["tickets.register"],
       })
     ).body;
-    const r = await client(server.url).put(`/api/v1/orders/${randomOrderNo()}`, order(), {
+    const r = await client(app.url).put(`/api/v1/orders/${randomOrderNo()}`, order(), {
       "x-api-key": key,
     });
     expect(r.status).toBe(403);
   });
 
   it("lets only an admin create keys", async () => {
-    const r = await client(server.url, agent).post("/api/v1/api-keys", {
+    const r = await app.as("agent1").post("/api/v1/api-keys", {
       name: "x",
       scopes: ["orders.write"],
     });
@@ -227,11 +219,11 @@ describe("orders are pushed by an admin or an integration key", () => {
 
 describe("login", () => {
   it("answers a wrong password and an unknown user alike with 401 INVALID_CREDENTIALS", async () => {
-    const wrong = await client(server.url).post("/api/v1/auth/login", {
+    const wrong = await client(app.url).post("/api/v1/auth/login", {
       username: "agent1",
       password: "nope",
     });
-    const unknown = await client(server.url).post("/api/v1/auth/login", {
+    const unknown = await client(app.url).post("/api/v1/auth/login", {
       username: `ghost-${randomUUID().slice(0, 8)}`,
       password: "nope",
     });
@@ -243,7 +235,7 @@ describe("login", () => {
   it("locks an account after 5 failures: the 6th try is 429 ACCOUNT_LOCKED, even with the right password", async () => {
     const username = `locktest_${randomUUID().slice(0, 8)}`;
     const password = "Correct-horse-42";
-    const made = await client(server.url, admin).post("/api/v1/users", {
+    const made = await app.as("admin").post("/api/v1/users", {
       username,
       displayName: "锁定测试",
       password,
@@ -254,15 +246,15 @@ describe("login", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++)
       statuses.push(
-        (await client(server.url).post("/api/v1/auth/login", { username, password: "wrong" })).status,
+        (await client(app.url).post("/api/v1/auth/login", { username, password: "wrong" })).status,
       );
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
 
-    const sixth = await client(server.url).post("/api/v1/auth/login", { username, password });
+    const sixth = await client(app.url).post("/api/v1/auth/login", { username, password });
     expect(sixth.status).toBe(429);
     expect(sixth.body.error.code).toBe("ACCOUNT_LOCKED");
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
     // Other accounts are not affected.
-    expect(await login(server.url, "agent2")).toMatch(/^st_/);
+    expect(await login(app.url, "agent2")).toMatch(/^st_/);
   });
 });

@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineText } from "../src/modules/tickets/timeline.ts";
 import { type Frame, Peer } from "./helpers/chat-peer.ts";
+import { served } from "./helpers/served.ts";
 import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
 
 /**
  * Live chat over real WebSocket clients: the customer's widget and an agent's workspace, as the browser
  * and the console speak to the server.
  */
-let server: TestServer;
-let admin: string;
-let agent1: string;
+const app = served("admin", "agent1");
 
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent1 = await login(server.url, "agent1");
-});
-afterAll(() => server?.close());
-
-const wsUrl = (path: string) => server.url.replace(/^http/, "ws") + path;
+const wsUrl = (path: string) => app.url.replace(/^http/, "ws") + path;
 const customerSocket = () => Peer.open(wsUrl("/api/v1/chat/customer"));
 const agentSocket = (token: string) =>
   Peer.open(wsUrl("/api/v1/chat/agent"), { authorization: `Bearer ${token}` });
@@ -33,8 +25,8 @@ async function startChat(phone: string, orderNo?: string) {
 
 describe("a chat from the bot to an agent to a ticket", () => {
   it("answers from the FAQ, hands over on 转人工 with the transcript, relays both ways and opens a ticket", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
-    const agent = await agentSocket(agent1);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+    const agent = await agentSocket(app.token.agent1);
     await agent.next((f) => f.type === "hello");
     const { customer, chatId } = await startChat(phone, orderNo);
 
@@ -73,7 +65,7 @@ describe("a chat from the bot to an agent to a ticket", () => {
     const relayed = await agent.next((f) => f.type === "message" && f.from === "customer");
     expect(relayed).toMatchObject({ chatId, text: LONG_TEXT });
 
-    const staff = client(server.url, agent1);
+    const staff = app.as("agent1");
     const detail = await staff.get(`/api/v1/chats/${chatId}`);
     expect(detail.status).toBe(200);
     expect(detail.body.state).toBe("active");
@@ -99,14 +91,14 @@ describe("a chat from the bot to an agent to a ticket", () => {
 
     const again = await staff.post(`/api/v1/chats/${chatId}/ticket`, {});
     expect(again.status).toBe(409);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/aftersale_chat_handover_seconds_count [1-9]/);
     customer.closeNow();
     agent.closeNow();
   });
 
   it("offers a person when unsure and hands over after the second unsure answer", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const { customer, chatId } = await startChat(phone, orderNo);
     customer.send({ type: "message", text: "zxqv 哔哩吧啦 qwerty" });
     const offer = await customer.next((f) => f.type === "message" && f.from === "bot");
@@ -114,14 +106,14 @@ describe("a chat from the bot to an agent to a ticket", () => {
     customer.send({ type: "message", text: "ploof 嘀嘀嗒嗒 asdf" });
     const queued = await customer.next((f) => f.type === "queued");
     expect(queued.position).toBeGreaterThanOrEqual(1);
-    const listed = await client(server.url, agent1).get("/api/v1/chats?state=waiting");
+    const listed = await app.as("agent1").get("/api/v1/chats?state=waiting");
     expect(listed.body.items).toContainEqual(expect.objectContaining({ chatId, handoverReason: "unsure" }));
     customer.closeNow();
   });
 
   it("attaches a chat to the customer's ticket that awaited them, and the ticket is worked again", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
-    const intake = await client(server.url).post("/api/v1/tickets", {
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+    const intake = await client(app.url).post("/api/v1/tickets", {
       channel: "app",
       phone,
       orderNo,
@@ -129,7 +121,7 @@ describe("a chat from the bot to an agent to a ticket", () => {
     });
     expect(intake.status).toBe(201);
     const ticketNo = intake.body.ticketNo;
-    const staff = client(server.url, agent1);
+    const staff = app.as("agent1");
     expect((await staff.post(`/api/v1/tickets/${ticketNo}/take`, {})).status).toBeLessThan(300);
     const wait = await staff.post(`/api/v1/tickets/${ticketNo}/transitions`, { to: "awaiting_customer" });
     expect(wait.body.status).toBe("awaiting_customer");
@@ -137,7 +129,7 @@ describe("a chat from the bot to an agent to a ticket", () => {
     const { customer, chatId } = await startChat(phone, orderNo);
     customer.send({ type: "human" });
     await customer.next((f) => f.type === "queued");
-    const agent = await agentSocket(agent1);
+    const agent = await agentSocket(app.token.agent1);
     await agent.next((f) => f.type === "hello" && f.waiting.some((c: Frame) => c.chatId === chatId));
     agent.send({ type: "accept", chatId });
     await agent.next((f) => f.type === "accepted");
@@ -149,13 +141,13 @@ describe("a chat from the bot to an agent to a ticket", () => {
     expect(attached.body).toEqual({ ticketNo, created: false });
     const ticket = await staff.get(`/api/v1/tickets/${ticketNo}`);
     expect(ticket.body.status).toBe("in_progress");
-    const progress = await client(server.url).get(`/api/v1/tickets/${ticketNo}/progress?phone=${phone}`);
+    const progress = await client(app.url).get(`/api/v1/tickets/${ticketNo}/progress?phone=${phone}`);
     expect(progress.body.status).toBe("in_progress");
     expect(progress.body.timeline.map((t: Frame) => t.text)).toContain(
       "您与在线客服的对话记录已附到本服务单",
     );
 
-    const stranger = await createOrder(server.url, admin);
+    const stranger = await createOrder(app.url, app.token.admin);
     const other = await startChat(stranger.phone, stranger.orderNo);
     const refused = await staff.post(`/api/v1/chats/${other.chatId}/ticket`, { ticketNo });
     expect(refused.status).toBe(400);
@@ -177,25 +169,25 @@ describe("a chat from the bot to an agent to a ticket", () => {
 describe("who may take chats", () => {
   it("refuses an agent socket without a token and a role without chat.work", async () => {
     await expect(Peer.open(wsUrl("/api/v1/chat/agent"))).rejects.toThrow("HTTP 401");
-    const qa = await login(server.url, "qa1");
+    const qa = await login(app.url, "qa1");
     await expect(agentSocket(qa)).rejects.toThrow("HTTP 403");
     await expect(agentSocket("not-a-session")).rejects.toThrow("HTTP 401");
   });
 
   it("accepts a browser's one-minute stream token instead of a header", async () => {
-    const issued = await client(server.url, agent1).post("/api/v1/live/tokens", {});
+    const issued = await app.as("agent1").post("/api/v1/live/tokens", {});
     const agent = await Peer.open(wsUrl(`/api/v1/chat/agent?token=${issued.body.token}`));
     expect((await agent.next((f) => f.type === "hello")).agent).toBeTruthy();
     agent.closeNow();
   });
 
   it("lets only the first of two agents take a chat", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const { customer, chatId } = await startChat(phone, orderNo);
     customer.send({ type: "human" });
     await customer.next((f) => f.type === "queued");
-    const first = await agentSocket(agent1);
-    const second = await agentSocket(await login(server.url, "agent2"));
+    const first = await agentSocket(app.token.agent1);
+    const second = await agentSocket(await login(app.url, "agent2"));
     first.send({ type: "accept", chatId });
     await first.next((f) => f.type === "accepted");
     second.send({ type: "accept", chatId });
@@ -208,7 +200,7 @@ describe("who may take chats", () => {
   });
 
   it("refuses someone else's order at the start", async () => {
-    const { orderNo } = await createOrder(server.url, admin);
+    const { orderNo } = await createOrder(app.url, app.token.admin);
     const customer = await customerSocket();
     customer.send({ type: "hello", phone: "13900001111", orderNo });
     expect(await customer.next((f) => f.type === "error")).toMatchObject({ code: "ORDER_NOT_FOUND" });
@@ -234,7 +226,7 @@ describe("hostile input", () => {
   });
 
   it("refuses empty, non-text, overlong and NUL-holding lines one by one and goes on", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const { customer } = await startChat(phone, orderNo);
     customer.send({ type: "message", text: "长".repeat(1001) });
     customer.send({ type: "message", text: "   " });
@@ -258,15 +250,15 @@ describe("hostile input", () => {
     big.send({ type: "message", text: "x".repeat(20_000) });
     await expect(big.next(() => false)).rejects.toThrow("socket closed (1009)");
 
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const { customer } = await startChat(phone, orderNo);
     customer.closeNow();
     flooder.closeNow();
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
   it("answers a plain GET on the socket endpoint with 426 in the error shape", async () => {
-    const r = await client(server.url).get("/api/v1/chat/customer");
+    const r = await client(app.url).get("/api/v1/chat/customer");
     expect(r.status).toBe(426);
     expect(r.body.error.code).toBe("UPGRADE_REQUIRED");
   });

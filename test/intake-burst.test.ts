@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { insertTicket } from "../src/modules/tickets/tickets.store.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 /**
  * Intakes that arrive together are stored together (group commit, src/platform/batcher.ts). What a
@@ -10,25 +11,18 @@ import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } f
  * or SLA clock, two tickets for one retried request, or a stranger's bad request failing theirs.
  */
 
-let server: TestServer;
-let admin: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-});
-afterAll(() => server?.close());
+const app = served("admin", "agent1");
 
 const BURST = 60;
 
 describe("a burst of requests at once", () => {
   it("gives every request its own ticket, with its own order, first event and SLA clocks", async () => {
-    const customers = await Promise.all(Array.from({ length: BURST }, () => createOrder(server.url, admin)));
+    const customers = await Promise.all(
+      Array.from({ length: BURST }, () => createOrder(app.url, app.token.admin)),
+    );
     const replies = await Promise.all(
       customers.map(({ phone, orderNo }, i) =>
-        client(server.url).post("/api/v1/tickets", {
+        client(app.url).post("/api/v1/tickets", {
           channel: "app",
           phone,
           orderNo,
@@ -42,7 +36,7 @@ describe("a burst of requests at once", () => {
     const numbers = replies.map((r) => r.body.ticketNo as string);
     expect(new Set(numbers).size).toBe(BURST);
 
-    const db = server.app.ctx.db;
+    const db = app.server.app.ctx.db;
     const rows = await sql<{
       ticket_no: string;
       order_no: string;
@@ -64,41 +58,41 @@ describe("a burst of requests at once", () => {
     });
 
     // And each customer follows their own ticket, not a neighbour's.
-    const progress = await client(server.url).get(
+    const progress = await client(app.url).get(
       `/api/v1/tickets/${numbers[7]}/progress?phone=${customers[7]!.phone}`,
     );
     expect(progress.status).toBe(200);
-    const stranger = await client(server.url).get(
+    const stranger = await client(app.url).get(
       `/api/v1/tickets/${numbers[7]}/progress?phone=${customers[8]!.phone}`,
     );
     expect(stranger.status).toBe(404);
   });
 
   it("files one ticket for a request retried many times at once with the same Idempotency-Key", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const key = { "idempotency-key": `burst-${randomUUID()}` };
     const body = { channel: "app", phone, orderNo, description: LONG_TEXT, expectedResolution: "refund" };
     const replies = await Promise.all(
-      Array.from({ length: 12 }, () => client(server.url).post("/api/v1/tickets", body, key)),
+      Array.from({ length: 12 }, () => client(app.url).post("/api/v1/tickets", body, key)),
     );
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 201));
     expect(new Set(replies.map((r) => r.body.ticketNo)).size).toBe(1);
-    const list = await client(server.url, agent).get(`/api/v1/tickets?q=${orderNo}`);
+    const list = await app.as("agent1").get(`/api/v1/tickets?q=${orderNo}`);
     expect(list.body.total).toBe(1);
   });
 
   it("stores the others when one request of a burst breaks a database rule, and fails only that one", async () => {
     // The route never sends a request for an order that does not exist; the store is driven directly
     // to make one row of a shared statement break the foreign key to orders.
-    const { phone, orderNo } = await createOrder(server.url, admin);
-    const good = await client(server.url).post("/api/v1/tickets", {
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+    const good = await client(app.url).post("/api/v1/tickets", {
       channel: "app",
       phone,
       orderNo,
       description: LONG_TEXT,
     });
     expect(good.status).toBe(201);
-    const db = server.app.ctx.db;
+    const db = app.server.app.ctx.db;
     const template = (
       await sql<{ data: Record<string, unknown> }>`select data from ticket_events
         where ticket_no = ${good.body.ticketNo} and type = 'received'`.execute(db)

@@ -1,23 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, login, startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { client } from "./helpers/server.ts";
 
-let server: TestServer;
-let admin: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-});
-afterAll(() => server?.close());
+const app = served("admin", "agent1");
 
 const q = encodeURIComponent;
 
 describe("the chat bot's FAQ match", () => {
   it("answers 餐没到怎么办 for anyone, without a login", async () => {
-    const r = await client(server.url).get(
+    const r = await client(app.url).get(
       `/api/v1/knowledge/faq/match?q=${q("餐没到怎么办")}&businessLine=food_delivery`,
     );
     expect(r.status).toBe(200);
@@ -27,49 +19,47 @@ describe("the chat bot's FAQ match", () => {
   });
 
   it("hands over when it has no confident answer", async () => {
-    const r = await client(server.url).get(`/api/v1/knowledge/faq/match?q=${q("你们老板叫什么名字")}`);
+    const r = await client(app.url).get(`/api/v1/knowledge/faq/match?q=${q("你们老板叫什么名字")}`);
     expect(r.body).toMatchObject({ answered: false, handover: true, answer: null });
   });
 
   it("hands over when the customer asks for a person", async () => {
-    const r = await client(server.url).get(`/api/v1/knowledge/faq/match?q=${q("转人工")}`);
+    const r = await client(app.url).get(`/api/v1/knowledge/faq/match?q=${q("转人工")}`);
     expect(r.body).toMatchObject({ answered: true, handover: true, answer: { intent: "human_agent" } });
   });
 
   it("asks for a question", async () => {
-    expect((await client(server.url).get("/api/v1/knowledge/faq/match")).status).toBe(400);
+    expect((await client(app.url).get("/api/v1/knowledge/faq/match")).status).toBe(400);
   });
 });
 
 describe("knowledge search", () => {
   it("shows customers FAQ answers and usage guides only", async () => {
-    const r = await client(server.url).get(
+    const r = await client(app.url).get(
       `/api/v1/knowledge/search?q=${q("牛排怎么解冻")}&businessLine=fresh_food`,
     );
     expect(r.status).toBe(200);
     expect(r.body.items.length).toBeGreaterThan(0);
     expect(r.body.items.map((i: any) => i.id)).toContain("guide.steak");
     for (const item of r.body.items) expect(["faq", "guide"]).toContain(item.kind);
-    const macros = await client(server.url).get(`/api/v1/knowledge/search?q=${q("退款")}&kind=macro`);
+    const macros = await client(app.url).get(`/api/v1/knowledge/search?q=${q("退款")}&kind=macro`);
     expect(macros.body.items).toEqual([]);
   });
 
   it("shows staff typical cases and canned replies too", async () => {
-    const r = await client(server.url, agent).get(
-      `/api/v1/knowledge/search?q=${q("超时 致歉 优惠券")}&kind=macro`,
-    );
+    const r = await app.as("agent1").get(`/api/v1/knowledge/search?q=${q("超时 致歉 优惠券")}&kind=macro`);
     expect(r.body.items[0].id).toBe("macro.apology_late");
   });
 
   it("fills a canned reply for an agent", async () => {
-    const r = await client(server.url, agent).post("/api/v1/knowledge/macros/macro.refund_done/render", {
+    const r = await app.as("agent1").post("/api/v1/knowledge/macros/macro.refund_done/render", {
       variables: { customerName: "王女士", ticketNo: "FD20261125000001", amount: "28.00" },
     });
     expect(r.status).toBe(200);
     expect(r.body.text).toContain("王女士您好，服务单FD20261125000001的退款28.00元已原路退回");
     expect(r.body.missing).toEqual([]);
     expect(
-      (await client(server.url).post("/api/v1/knowledge/macros/macro.refund_done/render", { variables: {} }))
+      (await client(app.url).post("/api/v1/knowledge/macros/macro.refund_done/render", { variables: {} }))
         .status,
     ).toBe(401);
   });
@@ -80,7 +70,7 @@ describe("editing the knowledge base", () => {
   const question = `骑手冒雨送餐很辛苦，怎么给骑手送锦旗表扬${id.slice(-4)}`;
 
   it("is for admins only", async () => {
-    const r = await client(server.url, agent).post("/api/v1/knowledge/entries", {
+    const r = await app.as("agent1").post("/api/v1/knowledge/entries", {
       id,
       kind: "faq",
       businessLines: ["food_delivery"],
@@ -92,7 +82,7 @@ describe("editing the knowledge base", () => {
   });
 
   it("reports every problem of an entry at once", async () => {
-    const r = await client(server.url, admin).post("/api/v1/knowledge/entries", {
+    const r = await app.as("admin").post("/api/v1/knowledge/entries", {
       kind: "faq",
       businessLines: ["moon"],
       title: "",
@@ -109,7 +99,7 @@ describe("editing the knowledge base", () => {
   });
 
   it("creates, versions and archives an entry, searchable at once at every step", async () => {
-    const admins = client(server.url, admin);
+    const admins = app.as("admin");
     const created = await admins.post("/api/v1/knowledge/entries", {
       id,
       kind: "faq",
@@ -132,7 +122,7 @@ describe("editing the knowledge base", () => {
       ).status,
     ).toBe(409);
 
-    const matched = await client(server.url).get(
+    const matched = await client(app.url).get(
       `/api/v1/knowledge/faq/match?q=${q("想表扬骑手")}&businessLine=food_delivery`,
     );
     expect(matched.body.answer?.id).toBe(id);
@@ -150,7 +140,7 @@ describe("editing the knowledge base", () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe("VERSION_CONFLICT");
-    const again = await client(server.url).get(
+    const again = await client(app.url).get(
       `/api/v1/knowledge/faq/match?q=${q("想表扬骑手")}&businessLine=food_delivery`,
     );
     expect(again.body.answer.text).toContain("奖励");
@@ -160,16 +150,14 @@ describe("editing the knowledge base", () => {
       status: "archived",
     });
     expect(archived.body).toMatchObject({ version: 3, status: "archived" });
-    const gone = await client(server.url).get(
+    const gone = await client(app.url).get(
       `/api/v1/knowledge/faq/match?q=${q("想表扬骑手")}&businessLine=food_delivery`,
     );
     expect(gone.body.answer?.id).not.toBe(id);
-    expect((await client(server.url).get(`/api/v1/knowledge/entries/${id}`)).status).toBe(404);
-    expect((await client(server.url, agent).get(`/api/v1/knowledge/entries/${id}`)).body.status).toBe(
-      "archived",
-    );
+    expect((await client(app.url).get(`/api/v1/knowledge/entries/${id}`)).status).toBe(404);
+    expect((await app.as("agent1").get(`/api/v1/knowledge/entries/${id}`)).body.status).toBe("archived");
 
-    const versions = await client(server.url, agent).get(`/api/v1/knowledge/entries/${id}/versions`);
+    const versions = await app.as("agent1").get(`/api/v1/knowledge/entries/${id}/versions`);
     expect(versions.body.items.map((v: any) => [v.version, v.status, v.note])).toEqual([
       [3, "archived", null],
       [2, "published", "说明奖励"],
@@ -179,10 +167,10 @@ describe("editing the knowledge base", () => {
   });
 
   it("lists entries for staff, paged, with the shipped ones seeded", async () => {
-    const r = await client(server.url, agent).get("/api/v1/knowledge/entries?kind=guide&limit=5");
+    const r = await app.as("agent1").get("/api/v1/knowledge/entries?kind=guide&limit=5");
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(5);
     expect(r.body.total).toBeGreaterThanOrEqual(12);
-    expect((await client(server.url).get("/api/v1/knowledge/entries")).status).toBe(401);
+    expect((await client(app.url).get("/api/v1/knowledge/entries")).status).toBe(401);
   });
 });

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
-let server: TestServer;
-let admin: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-});
-afterAll(() => server?.close());
+const app = served("admin", "agent1");
 
 describe("one ticket from intake to close", () => {
   it("is registered, taken, answered, resolved and closed, with every step on the record", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
-    const customer = client(server.url);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+    const customer = client(app.url);
 
     const intake = await customer.post("/api/v1/tickets", {
       channel: "app",
@@ -42,7 +34,7 @@ describe("one ticket from intake to close", () => {
       25 * 60_000,
     );
 
-    const staff = client(server.url, agent);
+    const staff = app.as("agent1");
     const queue = await staff.get(`/api/v1/tickets?q=${orderNo}`);
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((t: { ticketNo: string }) => t.ticketNo)).toEqual([ack.ticketNo]);
@@ -108,16 +100,16 @@ describe("one ticket from intake to close", () => {
   });
 
   it("answers an illegal move with 409 ILLEGAL_TRANSITION and changes nothing", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const ack = (
-      await client(server.url).post("/api/v1/tickets", {
+      await client(app.url).post("/api/v1/tickets", {
         channel: "app",
         phone,
         orderNo,
         description: LONG_TEXT,
       })
     ).body;
-    const staff = client(server.url, agent);
+    const staff = app.as("agent1");
     const r = await staff.post(`/api/v1/tickets/${ack.ticketNo}/transitions`, { to: "closed" });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("ILLEGAL_TRANSITION");
@@ -125,17 +117,17 @@ describe("one ticket from intake to close", () => {
   });
 
   it("hides the progress of a ticket behind the right phone: wrong phone and unknown number both 404", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const ack = (
-      await client(server.url).post("/api/v1/tickets", {
+      await client(app.url).post("/api/v1/tickets", {
         channel: "app",
         phone,
         orderNo,
         description: LONG_TEXT,
       })
     ).body;
-    const wrong = await client(server.url).get(`/api/v1/tickets/${ack.ticketNo}/progress?phone=13911112222`);
-    const unknown = await client(server.url).get(`/api/v1/tickets/FD20000101999999/progress?phone=${phone}`);
+    const wrong = await client(app.url).get(`/api/v1/tickets/${ack.ticketNo}/progress?phone=13911112222`);
+    const unknown = await client(app.url).get(`/api/v1/tickets/FD20000101999999/progress?phone=${phone}`);
     expect(wrong.status).toBe(404);
     expect(unknown.status).toBe(404);
     expect(wrong.body).toEqual(unknown.body);
