@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  client,
-  fileAppTicket,
-  freshCustomer,
-  login,
-  startServer,
-  type TestServer,
-} from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { client, fileAppTicket, freshCustomer, login } from "./helpers/server.ts";
 
 /**
  * Staff commands on the same tickets at the same moment, as a busy team sends them: several agents taking,
@@ -14,19 +8,8 @@ import {
  * PostgreSQL this once ended in deadlocks (500s), and a merged duplicate could be reopened and then be
  * merged into, leaving tickets merged into each other.
  */
-let server: TestServer;
-let admin: string;
-let staff: ReturnType<typeof client>[];
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  const tokens = await Promise.all(
-    ["agent1", "agent2", "supervisor1", "admin"].map((u) => login(server.url, u)),
-  );
-  staff = tokens.map((t) => client(server.url, t));
-});
-afterAll(() => server?.close());
+const STAFF = ["agent1", "agent2", "supervisor1", "admin"] as const;
+const app = served(...STAFF);
 
 /** A fixed sequence, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -42,7 +25,7 @@ async function threeTickets(): Promise<{ phone: string; tickets: string[] }> {
   const { phone } = freshCustomer();
   const tickets: string[] = [];
   for (let k = 0; k < 3; k++)
-    tickets.push((await fileAppTicket(server.url, admin, { customerPhone: phone })).ticketNo);
+    tickets.push((await fileAppTicket(app.url, app.token.admin, { customerPhone: phone })).ticketNo);
   return { phone, tickets };
 }
 
@@ -65,7 +48,7 @@ describe("staff commands on one customer's tickets at once", () => {
       const { tickets } = await threeTickets();
       await Promise.all(
         Array.from({ length: 24 }, async (_, j) => {
-          const as = staff[j % staff.length]!;
+          const as = app.as(STAFF[j % STAFF.length]!);
           const no = tickets[j % 3]!;
           const other = tickets[(j + 1) % 3]!;
           const command = pick([
@@ -89,7 +72,7 @@ describe("staff commands on one customer's tickets at once", () => {
         }),
       );
       const state = await Promise.all(
-        tickets.map(async (no) => (await staff[3]!.get(`/api/v1/tickets/${no}`)).body),
+        tickets.map(async (no) => (await app.as("admin").get(`/api/v1/tickets/${no}`)).body),
       );
       const into = new Map(state.map((t) => [t.ticketNo as string, t.mergedInto as string | null]));
       for (const t of state) {
@@ -110,8 +93,8 @@ describe("staff commands on one customer's tickets at once", () => {
   it("with remedies, their approval, the merchant's and the customer's answers in the mix: never 5xx", async () => {
     const next = random(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-    const merchant = client(server.url, await login(server.url, "merchant1"));
-    const customer = client(server.url);
+    const merchant = client(app.url, await login(app.url, "merchant1"));
+    const customer = client(app.url);
     const failures: string[] = [];
     for (let round = 0; round < 15; round++) {
       const { phone, tickets } = await threeTickets();
@@ -119,7 +102,7 @@ describe("staff commands on one customer's tickets at once", () => {
       for (let phase = 0; phase < 3; phase++)
         await Promise.all(
           Array.from({ length: 16 }, async (_, j) => {
-            const as = staff[j % staff.length]!;
+            const as = app.as(STAFF[j % STAFF.length]!);
             const no = pick(tickets);
             const command = pick([
               () => as.post(`/api/v1/tickets/${no}/transitions`, { to: pick(MOVES), reason: "客户来电说明" }),
@@ -139,12 +122,11 @@ describe("staff commands on one customer's tickets at once", () => {
               () => customer.post(`/api/v1/tickets/${no}/confirm`, { phone }),
               () =>
                 remedies.length
-                  ? staff[2]!.post(
-                      `/api/v1/remedies/${pick(remedies)}/${pick(["approve", "reject", "execute"])}`,
-                      {
+                  ? app
+                      .as("supervisor1")
+                      .post(`/api/v1/remedies/${pick(remedies)}/${pick(["approve", "reject", "execute"])}`, {
                         reason: "金额不符",
-                      },
-                    )
+                      })
                   : as.post(`/api/v1/tickets/${no}/take`),
             ]);
             const r = await command();
