@@ -283,8 +283,12 @@ describe("my requests", () => {
     expect(erased.status).toBe(200);
     expect((await client(server.url, token).get("/api/v1/customer/tickets")).status).toBe(401);
     const db = server.app.ctx.db;
-    expect(await db.selectFrom("customer_codes").where("phone", "=", phone).selectAll().execute()).toEqual([]);
-    expect(await db.selectFrom("customer_sessions").where("phone", "=", phone).selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom("customer_codes").where("phone", "=", phone).selectAll().execute()).toEqual(
+      [],
+    );
+    expect(await db.selectFrom("customer_sessions").where("phone", "=", phone).selectAll().execute()).toEqual(
+      [],
+    );
   });
 
   it("sends a phone at most ten codes in 24 hours", async () => {

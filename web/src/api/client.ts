@@ -23,7 +23,7 @@ type BodyOf<O> = O extends { requestBody?: infer RB }
       : never
   : never;
 type Json<R> = R extends { content: { "application/json": infer J } } ? J : never;
-type Ok = 200 | 201 | 204;
+type Ok = 200 | 201 | 202 | 204;
 export type Success<O> = O extends { responses: infer R }
   ? { [K in keyof R & Ok]: Json<R[K]> }[keyof R & Ok]
   : never;
@@ -117,7 +117,13 @@ async function call(method: Method, path: string, options: Record<string, unknow
   }
   if (res.ok) return json;
   const error = (json as ErrorJson | null)?.error;
-  if (res.status === 401 && settings.token) settings.onUnauthorized();
+  // Only the staff session's own 401 ends it: a customer's token (my requests) is another sign-in.
+  if (
+    res.status === 401 &&
+    settings.token &&
+    !(options.headers as Record<string, string> | undefined)?.authorization
+  )
+    settings.onUnauthorized();
   throw new ApiError(
     res.status,
     error?.code ?? `HTTP_${res.status}`,

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { useLocale } from "../i18n/locale.tsx";
 import { match, useLocation } from "../shared/router.tsx";
 import { HelpPage } from "./HelpPage.tsx";
+import { MyRequestsPage } from "./MyRequestsPage.tsx";
 import { ProgressLookup, ProgressPage } from "./ProgressPage.tsx";
 import { RequestForm } from "./RequestForm.tsx";
 import { SurveyPage } from "./SurveyPage.tsx";
@@ -46,6 +47,7 @@ export default function H5App() {
   if (pathname === "/h5" || pathname === "/h5/" || pathname === "/h5/new") return <RequestForm />;
   if (pathname === "/h5/progress") return <ProgressLookup />;
   if (pathname === "/h5/help") return <HelpPage />;
+  if (pathname === "/h5/mine") return <MyRequestsPage />;
   const progress = match("/h5/progress/:ticketNo", pathname);
   if (progress) return <ProgressPage key={progress.ticketNo} ticketNo={progress.ticketNo!} />;
   const survey = match("/h5/survey/:token", pathname);

@@ -5,7 +5,7 @@ import { customerStatusLabel, STATUS_COLOURS } from "../i18n/labels.ts";
 import { useLocale } from "../i18n/locale.tsx";
 import { formatTime } from "../shared/format.ts";
 import { useProgressLive } from "../shared/live.ts";
-import { navigate } from "../shared/router.tsx";
+import { Link, navigate } from "../shared/router.tsx";
 import { useAsync } from "../shared/useAsync.ts";
 import { rememberedPhone, rememberPhone } from "./Acknowledgement.tsx";
 import { H5Frame } from "./H5App.tsx";
@@ -58,18 +58,25 @@ function LookupForm({
         >
           <Input autoCapitalize="characters" maxLength={24} />
         </Form.Item>
-        <Form.Item
-          name="phone"
-          label={t("phone")}
-          rules={[{ required: true, message: t("phonePlaceholder") }]}
-        >
-          <Input type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} />
-        </Form.Item>
+        <PhoneItem />
         <Button type="primary" htmlType="submit" block size="large">
           {t("lookup")}
         </Button>
       </Form>
+      <p style={{ margin: "12px 0 0", textAlign: "center" }}>
+        <Link to="/h5/mine">{t("myRequestsLink")}</Link>
+      </p>
     </section>
+  );
+}
+
+/** The customer's phone, as filed with the request: the key to their tickets on these pages. */
+export function PhoneItem() {
+  const { t } = useLocale();
+  return (
+    <Form.Item name="phone" label={t("phone")} rules={[{ required: true, message: t("phonePlaceholder") }]}>
+      <Input type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} />
+    </Form.Item>
   );
 }
 
