@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, fileAppTicket, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { client, fileAppTicket, LONG_TEXT } from "./helpers/server.ts";
 
 /** Merging a duplicate request into the customer's other open ticket, over real HTTP. */
-let server: TestServer;
-let admin: string;
-let agent: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = client(server.url, await login(server.url, "agent1"));
-});
-afterAll(() => server?.close());
+const app = served("admin", "agent1");
 
 /** A customer's ticket and their second request about the same order: the duplicate. */
 async function duplicatePair() {
-  const first = await fileAppTicket(server.url, admin);
-  const again = await client(server.url).post("/api/v1/tickets", {
+  const first = await fileAppTicket(app.url, app.token.admin);
+  const again = await client(app.url).post("/api/v1/tickets", {
     channel: "app",
     phone: first.phone,
     orderNo: first.orderNo,
@@ -26,10 +18,12 @@ async function duplicatePair() {
   return { ...first, duplicate: again.body.ticketNo as string };
 }
 
-const statusOf = async (ticketNo: string) => (await agent.get(`/api/v1/tickets/${ticketNo}`)).body.status;
+const statusOf = async (ticketNo: string) =>
+  (await app.as("agent1").get(`/api/v1/tickets/${ticketNo}`)).body.status;
 
 describe("merging a duplicate", () => {
   it("closes the duplicate into the other ticket, noted on both, and tells the customer where it went", async () => {
+    const agent = app.as("agent1");
     const { ticketNo, phone, duplicate } = await duplicatePair();
     const merged = await agent.post(`/api/v1/tickets/${duplicate}/merge`, {
       into: ticketNo,
@@ -46,12 +40,13 @@ describe("merging a duplicate", () => {
     const from = target.body.events.find((e: { type: string }) => e.type === "merged_from");
     expect(from.data).toMatchObject({ from: duplicate, reason: "重复提交" });
 
-    const progress = await client(server.url).get(`/api/v1/tickets/${duplicate}/progress?phone=${phone}`);
+    const progress = await client(app.url).get(`/api/v1/tickets/${duplicate}/progress?phone=${phone}`);
     expect(progress.status).toBe(200);
     expect(JSON.stringify(progress.body)).toContain(ticketNo);
   });
 
   it("refuses a target that is no ticket, naming the field, and leaves the duplicate open", async () => {
+    const agent = app.as("agent1");
     const { duplicate } = await duplicatePair();
     // Numbers sorting before and after the duplicate's: once the missing one's partner stood in for it.
     for (const into of ["9007199254740991", "ZZ99999999999999"]) {
@@ -63,8 +58,9 @@ describe("merging a duplicate", () => {
   });
 
   it("refuses merging a ticket into itself or into another customer's ticket with 409", async () => {
+    const agent = app.as("agent1");
     const { duplicate } = await duplicatePair();
-    const other = await fileAppTicket(server.url, admin);
+    const other = await fileAppTicket(app.url, app.token.admin);
     const self = await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into: duplicate });
     expect(self.status).toBe(409);
     expect(self.body.error.code).toBe("MERGE_SAME_TICKET");
@@ -77,6 +73,7 @@ describe("merging a duplicate", () => {
 
 describe("a merged duplicate", () => {
   it("stays closed: reopening it is 409 TICKET_MERGED, so it and its target can never point at each other", async () => {
+    const agent = app.as("agent1");
     const { ticketNo, duplicate } = await duplicatePair();
     expect((await agent.post(`/api/v1/tickets/${duplicate}/merge`, { into: ticketNo })).status).toBe(200);
 

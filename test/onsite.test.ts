@@ -1,38 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jpeg, upload } from "./helpers/evidence.ts";
 import { scopedUser } from "./helpers/merchants.ts";
-import { client, createOrder, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder } from "./helpers/server.ts";
 
 /**
  * On-site feedback (现场反馈) over real HTTP: a rider at the door registers what they see for the
  * customer, with a photo; the customer follows it with their own phone; a rider reaches only their
  * deliveries, a warehouse worker any order, an agent uses the ordinary intake instead.
  */
-let server: TestServer;
-let admin: string;
-let rider: string;
-let warehouse: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  [admin, rider, warehouse, agent] = await Promise.all([
-    login(server.url, "admin"),
-    login(server.url, "rider1"),
-    login(server.url, "warehouse1"),
-    login(server.url, "agent1"),
-  ]);
-});
-afterAll(() => server?.close());
+const app = served("admin", "rider1", "warehouse1", "agent1");
 
 const SEEN = "送达时发现汤洒了一半，包装袋里全是汤，顾客拒收，已拍照。";
 
 describe("a rider's on-site report", () => {
   it("becomes the customer's ticket on the onsite channel, with the photo, followed with the customer's phone", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin, { riderId: "R001" });
-    const photo = await upload(server.url, await jpeg());
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin, { riderId: "R001" });
+    const photo = await upload(app.url, await jpeg());
     expect(photo.status).toBe(201);
-    const r = await client(server.url, rider).post("/api/v1/onsite-reports", {
+    const r = await app.as("rider1").post("/api/v1/onsite-reports", {
       orderNo,
       description: SEEN,
       attachmentIds: [photo.body.id],
@@ -41,26 +27,26 @@ describe("a rider's on-site report", () => {
     expect(r.body.acknowledgement.trackingUrl).toContain(r.body.ticketNo);
     expect(JSON.stringify(r.body)).not.toContain(phone);
 
-    const ticket = (await client(server.url, agent).get(`/api/v1/tickets/${r.body.ticketNo}`)).body;
+    const ticket = (await app.as("agent1").get(`/api/v1/tickets/${r.body.ticketNo}`)).body;
     expect(ticket).toMatchObject({ channel: "onsite", category: "packaging" });
     expect(ticket.attachments).toHaveLength(1);
     const received = ticket.events.find((e: any) => e.type === "received");
     expect(received.data.reportedOnSiteBy).toEqual({ role: "rider", name: expect.any(String) });
 
-    const progress = await client(server.url).get(
-      `/api/v1/tickets/${r.body.ticketNo}/progress?phone=${phone}`,
-    );
+    const progress = await client(app.url).get(`/api/v1/tickets/${r.body.ticketNo}/progress?phone=${phone}`);
     expect(progress.status).toBe(200);
   });
 
   it("answers a retry on a weak signal with the same ticket", async () => {
-    const { orderNo } = await createOrder(server.url, admin, { riderId: "R001" });
+    const { orderNo } = await createOrder(app.url, app.token.admin, { riderId: "R001" });
     const send = () =>
-      client(server.url, rider).post(
-        "/api/v1/onsite-reports",
-        { orderNo, description: SEEN },
-        { "idempotency-key": `retry-${orderNo}` },
-      );
+      app
+        .as("rider1")
+        .post(
+          "/api/v1/onsite-reports",
+          { orderNo, description: SEEN },
+          { "idempotency-key": `retry-${orderNo}` },
+        );
     const first = await send();
     const again = await send();
     expect(again.status).toBe(201);
@@ -69,22 +55,22 @@ describe("a rider's on-site report", () => {
   });
 
   it("reaches only the rider's own deliveries, naming the order field", async () => {
-    const { orderNo } = await createOrder(server.url, admin, { riderId: "R002" });
-    const r = await client(server.url, rider).post("/api/v1/onsite-reports", { orderNo, description: SEEN });
+    const { orderNo } = await createOrder(app.url, app.token.admin, { riderId: "R002" });
+    const r = await app.as("rider1").post("/api/v1/onsite-reports", { orderNo, description: SEEN });
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([
       expect.objectContaining({ field: "orderNo", code: "UNKNOWN_ORDER" }),
     ]);
     // A rider account not linked to a rider has no deliveries, not even the orders without a rider.
-    const riderless = await createOrder(server.url, admin, { riderId: null });
-    const unlinked = await scopedUser(server.url, admin, { role: "rider" });
-    const none = await client(server.url, unlinked).post("/api/v1/onsite-reports", {
+    const riderless = await createOrder(app.url, app.token.admin, { riderId: null });
+    const unlinked = await scopedUser(app.url, app.token.admin, { role: "rider" });
+    const none = await client(app.url, unlinked).post("/api/v1/onsite-reports", {
       orderNo: riderless.orderNo,
       description: SEEN,
     });
     expect(none.status).toBe(400);
     expect(none.body.error.details[0]).toMatchObject({ field: "orderNo", code: "UNKNOWN_ORDER" });
-    const short = await client(server.url, warehouse).post("/api/v1/onsite-reports", {
+    const short = await app.as("warehouse1").post("/api/v1/onsite-reports", {
       orderNo,
       description: "坏了",
     });
@@ -93,11 +79,11 @@ describe("a rider's on-site report", () => {
   });
 
   it("lets a warehouse worker report on any order and keeps agents to the ordinary intake", async () => {
-    const { orderNo } = await createOrder(server.url, admin, {
+    const { orderNo } = await createOrder(app.url, app.token.admin, {
       businessLine: "fresh_food",
       riderId: "R002",
     });
-    const r = await client(server.url, warehouse).post("/api/v1/onsite-reports", {
+    const r = await app.as("warehouse1").post("/api/v1/onsite-reports", {
       orderNo,
       description: "出库复核时发现这单的草莓整盒发霉，已拦截，需要给顾客补发。",
       expectedResolution: "exchange",
@@ -105,7 +91,7 @@ describe("a rider's on-site report", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.businessLine).toBe("fresh_food");
     expect(
-      (await client(server.url, agent).post("/api/v1/onsite-reports", { orderNo, description: SEEN })).status,
+      (await app.as("agent1").post("/api/v1/onsite-reports", { orderNo, description: SEEN })).status,
     ).toBe(403);
   });
 });

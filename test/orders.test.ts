@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomOrderNo, randomPhone } from "./helpers/evidence.ts";
-import { client, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client } from "./helpers/server.ts";
 
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-});
-afterAll(() => server?.close());
+const app = served("admin");
 
 const anOrder = (phone = randomPhone()) => ({
   businessLine: "ecommerce",
@@ -29,14 +23,14 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
   it("creates an order with 201 and echoes what was stored", async () => {
     const orderNo = randomOrderNo("EC");
     const body = anOrder();
-    const r = await client(server.url, admin).put(`/api/v1/orders/${orderNo}`, body);
+    const r = await app.as("admin").put(`/api/v1/orders/${orderNo}`, body);
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ orderNo, ...body, riderId: null, deliveredAt: null });
   });
 
   it("updates the same order with 200, and the customer can then complain about it", async () => {
     const orderNo = randomOrderNo("EC");
-    const staff = client(server.url, admin);
+    const staff = app.as("admin");
     const first = anOrder();
     expect((await staff.put(`/api/v1/orders/${orderNo}`, first)).status).toBe(201);
 
@@ -45,7 +39,7 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ orderNo, ...delivered, riderId: null });
 
-    const complaint = await client(server.url).post("/api/v1/tickets", {
+    const complaint = await client(app.url).post("/api/v1/tickets", {
       channel: "web",
       phone: first.customerPhone,
       orderNo,
@@ -57,7 +51,7 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
 
   it("names every bad field of a bad order in one 400", async () => {
     const { customerPhone: _, ...withoutPhone } = anOrder();
-    const r = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, {
+    const r = await app.as("admin").put(`/api/v1/orders/${randomOrderNo()}`, {
       ...withoutPhone,
       paidFen: 337.5,
       businessLine: "groceries",
@@ -73,14 +67,14 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
 
   it("keeps money in integer fen: a price in yuan with decimals is refused", async () => {
     const order = anOrder();
-    const r = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, {
+    const r = await app.as("admin").put(`/api/v1/orders/${randomOrderNo()}`, {
       ...order,
       items: [{ ...order.items[0], unitPriceFen: 199.5 }],
     });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain("items.0.unitPriceFen");
 
-    const ok = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, order);
+    const ok = await app.as("admin").put(`/api/v1/orders/${randomOrderNo()}`, order);
     expect(ok.status).toBe(201);
     expect(Number.isInteger(ok.body.paidFen)).toBe(true);
     expect(typeof ok.body.paidFen).toBe("number");
@@ -88,7 +82,7 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
   });
 
   it("refuses a bad phone, a negative amount and an empty item list", async () => {
-    const r = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, {
+    const r = await app.as("admin").put(`/api/v1/orders/${randomOrderNo()}`, {
       ...anOrder("12345"),
       paidFen: -1,
       items: [],
@@ -100,7 +94,7 @@ describe("PUT /api/v1/orders/{orderNo}", () => {
 
   it("refuses an amount past what the database column holds (21 million yuan), naming it, not a 500", async () => {
     const order = anOrder();
-    const r = await client(server.url, admin).put(`/api/v1/orders/${randomOrderNo()}`, {
+    const r = await app.as("admin").put(`/api/v1/orders/${randomOrderNo()}`, {
       ...order,
       paidFen: 3_000_000_000,
       items: [{ ...order.items[0], quantity: 2_147_483_648 }],

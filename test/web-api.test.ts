@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, fileAppTicket, login, startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, fileAppTicket, login } from "./helpers/server.ts";
 
 /** The routes the console and the H5 pages rely on, over real HTTP: packs, people, orders, live events. */
-let server: TestServer;
-let admin: string;
-let agent: string;
-let merchant: string;
+const app = served("admin", "agent1", "merchant1");
 
-beforeAll(async () => {
-  server = await startServer();
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-  merchant = await login(server.url, "merchant1");
-});
-afterAll(() => server?.close());
-
-const fileTicket = (merchantId = "M001") => fileAppTicket(server.url, admin, { merchantId });
+const fileTicket = (merchantId = "M001") => fileAppTicket(app.url, app.token.admin, { merchantId });
 
 interface SseEvent {
   event: string;
@@ -65,21 +55,21 @@ async function openStream(url: string) {
 }
 
 async function streamToken(token: string): Promise<string> {
-  const r = await client(server.url, token).post("/api/v1/live/tokens");
+  const r = await client(app.url, token).post("/api/v1/live/tokens");
   expect(r.status).toBe(201);
   return r.body.token;
 }
 
 describe("policy packs for forms and consoles", () => {
   it("gives the public part of a pack, without the keywords a claimant could game", async () => {
-    const list = await client(server.url).get("/api/v1/policy-packs");
+    const list = await client(app.url).get("/api/v1/policy-packs");
     expect(list.body.items.map((p: { businessLine: string }) => p.businessLine).sort()).toEqual([
       "b2b_food_supply",
       "ecommerce",
       "food_delivery",
       "fresh_food",
     ]);
-    const pack = await client(server.url).get("/api/v1/policy-packs/food_delivery");
+    const pack = await client(app.url).get("/api/v1/policy-packs/food_delivery");
     expect(pack.status).toBe(200);
     expect(pack.body.descriptionMinLength.app).toBe(100);
     expect(pack.body.categories.map((c: { code: string }) => c.code)).toEqual(
@@ -87,31 +77,29 @@ describe("policy packs for forms and consoles", () => {
     );
     expect(JSON.stringify(pack.body)).not.toContain("keywords");
     expect(JSON.stringify(pack.body)).not.toContain("remedies");
-    expect((await client(server.url).get("/api/v1/policy-packs/groceries")).status).toBe(400);
+    expect((await client(app.url).get("/api/v1/policy-packs/groceries")).status).toBe(400);
   });
 
   it("finds the pack for an order only with the order's own phone", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin, { businessLine: "food_delivery" });
-    const found = await client(server.url).get(
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin, { businessLine: "food_delivery" });
+    const found = await client(app.url).get(
       `/api/v1/policy-packs/for-order?orderNo=${orderNo}&phone=${phone}`,
     );
     expect(found.status).toBe(200);
     expect(found.body).toMatchObject({ orderNo, businessLine: "food_delivery" });
-    const wrong = await client(server.url).get(
+    const wrong = await client(app.url).get(
       `/api/v1/policy-packs/for-order?orderNo=${orderNo}&phone=13900000000`,
     );
-    const unknown = await client(server.url).get(
-      `/api/v1/policy-packs/for-order?orderNo=NOPE1&phone=${phone}`,
-    );
+    const unknown = await client(app.url).get(`/api/v1/policy-packs/for-order?orderNo=NOPE1&phone=${phone}`);
     expect(wrong.status).toBe(404);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.error.details[0].field).toBe("orderNo");
   });
 
   it("shows the whole pack to administrators only", async () => {
-    expect((await client(server.url, agent).get("/api/v1/policy-packs/fresh_food/full")).status).toBe(403);
-    expect((await client(server.url).get("/api/v1/policy-packs/fresh_food/full")).status).toBe(401);
-    const full = await client(server.url, admin).get("/api/v1/policy-packs/fresh_food/full");
+    expect((await app.as("agent1").get("/api/v1/policy-packs/fresh_food/full")).status).toBe(403);
+    expect((await client(app.url).get("/api/v1/policy-packs/fresh_food/full")).status).toBe(401);
+    const full = await app.as("admin").get("/api/v1/policy-packs/fresh_food/full");
     expect(full.status).toBe(200);
     expect(full.body.sla.firstResponseMinutes.default).toBeGreaterThan(0);
     expect(full.body.categories[0].keywords.length).toBeGreaterThan(0);
@@ -120,11 +108,11 @@ describe("policy packs for forms and consoles", () => {
 
 describe("people", () => {
   it("lists users with roles and scopes, paged, for administrators", async () => {
-    const page = await client(server.url, admin).get("/api/v1/users?limit=3");
+    const page = await app.as("admin").get("/api/v1/users?limit=3");
     expect(page.status).toBe(200);
     expect(page.body.items).toHaveLength(3);
     expect(page.body.total).toBeGreaterThanOrEqual(7);
-    const merchants = await client(server.url, admin).get("/api/v1/users?role=merchant&q=merchant1");
+    const merchants = await app.as("admin").get("/api/v1/users?role=merchant&q=merchant1");
     expect(merchants.body.items).toEqual([
       expect.objectContaining({
         username: "merchant1",
@@ -134,20 +122,20 @@ describe("people", () => {
       }),
     ]);
     expect(JSON.stringify(page.body)).not.toContain("password");
-    expect((await client(server.url, agent).get("/api/v1/users")).status).toBe(403);
-    const roles = await client(server.url, admin).get("/api/v1/roles");
+    expect((await app.as("agent1").get("/api/v1/users")).status).toBe(403);
+    const roles = await app.as("admin").get("/api/v1/roles");
     expect(roles.body.items.find((r: { role: string }) => r.role === "merchant").permissions).toContain(
       "tickets.read",
     );
   });
 
   it("offers supervisors the staff a ticket can be assigned to", async () => {
-    const supervisor = await login(server.url, "supervisor1");
-    const agents = await client(server.url, supervisor).get("/api/v1/agents");
+    const supervisor = await login(app.url, "supervisor1");
+    const agents = await client(app.url, supervisor).get("/api/v1/agents");
     const names = agents.body.items.map((a: { username: string }) => a.username);
     expect(names).toEqual(expect.arrayContaining(["agent1", "agent2"]));
     expect(names).not.toContain("merchant1");
-    expect((await client(server.url, agent).get("/api/v1/agents")).status).toBe(403);
+    expect((await app.as("agent1").get("/api/v1/agents")).status).toBe(403);
   });
 });
 
@@ -155,7 +143,7 @@ describe("the order behind a ticket", () => {
   it("shows items and amounts to staff, and nothing to another merchant", async () => {
     const own = await fileTicket("M001");
     const other = await fileTicket("M002");
-    const order = await client(server.url, agent).get(`/api/v1/tickets/${own.ticketNo}/order`);
+    const order = await app.as("agent1").get(`/api/v1/tickets/${own.ticketNo}/order`);
     expect(order.status).toBe(200);
     expect(order.body).toMatchObject({ orderNo: own.orderNo, merchantId: "M001", paidFen: 2800 });
     expect(order.body.items[0]).toMatchObject({
@@ -164,26 +152,22 @@ describe("the order behind a ticket", () => {
       amountFen: 2800,
       batchNo: "P0001-B3",
     });
-    expect((await client(server.url, merchant).get(`/api/v1/tickets/${own.ticketNo}/order`)).status).toBe(
-      200,
-    );
-    expect((await client(server.url, merchant).get(`/api/v1/tickets/${other.ticketNo}/order`)).status).toBe(
-      404,
-    );
+    expect((await app.as("merchant1").get(`/api/v1/tickets/${own.ticketNo}/order`)).status).toBe(200);
+    expect((await app.as("merchant1").get(`/api/v1/tickets/${other.ticketNo}/order`)).status).toBe(404);
   });
 });
 
 describe("live events", () => {
   it("tells a merchant only of its own tickets, and staff of all", async () => {
-    expect((await client(server.url).post("/api/v1/live/tokens")).status).toBe(401);
-    const forged = await openStream(`${server.url}/api/v1/live/tickets?token=someone.9999999999.forged`);
+    expect((await client(app.url).post("/api/v1/live/tokens")).status).toBe(401);
+    const forged = await openStream(`${app.url}/api/v1/live/tickets?token=someone.9999999999.forged`);
     expect(forged.status).toBe(401);
 
     const merchantStream = await openStream(
-      `${server.url}/api/v1/live/tickets?token=${await streamToken(merchant)}`,
+      `${app.url}/api/v1/live/tickets?token=${await streamToken(app.token.merchant1)}`,
     );
     const agentStream = await openStream(
-      `${server.url}/api/v1/live/tickets?token=${await streamToken(agent)}`,
+      `${app.url}/api/v1/live/tickets?token=${await streamToken(app.token.agent1)}`,
     );
     expect(merchantStream.contentType).toContain("text/event-stream");
     await merchantStream.waitFor((e) => e.event === "ready");
@@ -206,15 +190,11 @@ describe("live events", () => {
 
   it("tells the customer's progress page when its ticket changes, given the right phone", async () => {
     const { phone, ticketNo } = await fileTicket();
-    const wrong = await openStream(
-      `${server.url}/api/v1/tickets/${ticketNo}/progress/stream?phone=13900000000`,
-    );
+    const wrong = await openStream(`${app.url}/api/v1/tickets/${ticketNo}/progress/stream?phone=13900000000`);
     expect(wrong.status).toBe(404);
-    const stream = await openStream(
-      `${server.url}/api/v1/tickets/${ticketNo}/progress/stream?phone=${phone}`,
-    );
+    const stream = await openStream(`${app.url}/api/v1/tickets/${ticketNo}/progress/stream?phone=${phone}`);
     await stream.waitFor((e) => e.event === "ready");
-    const reply = await client(server.url, agent).post(`/api/v1/tickets/${ticketNo}/replies`, {
+    const reply = await app.as("agent1").post(`/api/v1/tickets/${ticketNo}/replies`, {
       body: "您好，已在处理",
       visibility: "customer",
     });
@@ -226,14 +206,14 @@ describe("live events", () => {
 
 describe("web pages", () => {
   it("sends / to the console and answers page URLs with HTML, leaving API 404s alone", async () => {
-    const root = await fetch(`${server.url}/`, { redirect: "manual" });
+    const root = await fetch(`${app.url}/`, { redirect: "manual" });
     expect(root.status).toBe(302);
     expect(root.headers.get("location")).toBe("/console");
-    const page = await fetch(`${server.url}/h5/progress/FD2026112500001`);
+    const page = await fetch(`${app.url}/h5/progress/FD2026112500001`);
     // 200 with the app when web/dist is built, 503 with instructions when it is not: HTML either way.
     expect([200, 503]).toContain(page.status);
     expect(page.headers.get("content-type")).toContain("text/html");
-    const api = await client(server.url).get("/api/v1/no-such-route");
+    const api = await client(app.url).get("/api/v1/no-such-route");
     expect(api.status).toBe(404);
     expect(api.body.error.code).toBe("NOT_FOUND");
   });
