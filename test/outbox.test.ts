@@ -1,23 +1,17 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../src/db/database.ts";
 import { lockOutboxCursor } from "../src/modules/tickets/outbox.store.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const app = served();
 
 const setting = async (db: Db) =>
   (await sql<{ v: string }>`select current_setting('synchronous_commit') as v`.execute(db)).rows[0]!.v;
 
 describe("an outbox consumer's transaction", () => {
   it("commits without waiting for the disk, and only that transaction", async () => {
-    const db = server.app.ctx.db;
+    const db = app.server.app.ctx.db;
     const inside = await db.transaction().execute(async (trx) => {
       const cursor = await lockOutboxCursor(trx, "reports");
       expect(cursor).toBeDefined();

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PERMISSIONS, ROLES, type Role } from "../src/modules/users/roles.ts";
 import { DEMO_USERS, ROUTE_MATRIX, type RouteRule } from "./helpers/route-matrix.ts";
-import { login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
 
-let server: TestServer;
-const tokens = {} as Record<Role, string>;
-
-beforeAll(async () => {
-  server = await startServer();
-  for (const role of ROLES) tokens[role] = await login(server.url, DEMO_USERS[role]);
-});
-afterAll(() => server?.close());
+const app = served(...ROLES.map((role) => DEMO_USERS[role]));
+const tokenOf = (role: Role) => app.token[DEMO_USERS[role]];
 
 /**
  * The app's routes as "METHOD /url", recorded by an onRoute hook as every module registers them, so a
@@ -18,7 +12,7 @@ afterAll(() => server?.close());
  * automatic twins of GET routes and share their hooks.
  */
 function appRoutes(): Set<string> {
-  return new Set(server.app.routes.filter((r) => r.method !== "HEAD").map((r) => `${r.method} ${r.url}`));
+  return new Set(app.server.app.routes.filter((r) => r.method !== "HEAD").map((r) => `${r.method} ${r.url}`));
 }
 
 const key = (r: RouteRule) => `${r.method} ${r.url}`;
@@ -57,7 +51,7 @@ const concrete = (url: string) =>
 
 async function call(rule: RouteRule, token?: string) {
   const hasBody = rule.method === "POST" || rule.method === "PUT";
-  const res = await fetch(server.url + concrete(rule.url), {
+  const res = await fetch(app.url + concrete(rule.url), {
     method: rule.method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -84,7 +78,7 @@ describe("role × route matrix", () => {
     const anonymous = await call(rule);
     expect(anonymous, "without a token").toEqual({ status: 401, code: "UNAUTHORIZED" });
     const results = await Promise.all(
-      ROLES.map(async (role) => ({ role, ...(await call(rule, tokens[role])) })),
+      ROLES.map(async (role) => ({ role, ...(await call(rule, tokenOf(role))) })),
     );
     for (const { role, status, code } of results) {
       if (allowed.includes(role)) {
@@ -100,8 +94,8 @@ describe("role × route matrix", () => {
     for (const rule of loginOnly) expect((await call(rule)).status, key(rule)).toBe(401);
     // Logging out would end the shared sessions; /auth/me shows every role is recognised.
     for (const role of ROLES) {
-      const res = await fetch(`${server.url}/api/v1/auth/me`, {
-        headers: { authorization: `Bearer ${tokens[role]}` },
+      const res = await fetch(`${app.url}/api/v1/auth/me`, {
+        headers: { authorization: `Bearer ${tokenOf(role)}` },
       });
       expect(res.status).toBe(200);
       expect((await res.json()).role).toBe(role);
@@ -114,7 +108,7 @@ describe("authorisation comes before validation", () => {
   const badReply = { visibility: "shout", extra: { __proto__: { admin: true } } };
   const path = "/api/v1/tickets/FD20990101000001/replies";
   const post = (token?: string) =>
-    fetch(server.url + path, {
+    fetch(app.url + path, {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(badReply),
@@ -124,13 +118,13 @@ describe("authorisation comes before validation", () => {
     const anonymous = await post();
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.details).toEqual([]);
-    const qa = await post(tokens.qa);
+    const qa = await post(tokenOf("qa"));
     expect(qa.status).toBe(403);
     expect(qa.body.error.details).toEqual([]);
   });
 
   it("still validates the body for a permitted role", async () => {
-    const agent = await post(tokens.agent);
+    const agent = await post(tokenOf("agent"));
     expect(agent.status).toBe(400);
     expect(agent.body.error.details.map((d: { field: string }) => d.field)).toContain("body");
   });

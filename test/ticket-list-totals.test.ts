@@ -1,24 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LIST_COUNT_CAP, listTickets, type QueueFilter } from "../src/modules/tickets/tickets.store.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 /**
  * A list's total: exact up to the count cap, "at least the cap" beyond it. A short page says the total by
  * itself; a full page, or one past the end, is counted. The tickets here carry a word of their own in the
  * description, so the search finds them and nothing another test file files meanwhile.
  */
-let server: TestServer;
-let agent: ReturnType<typeof client>;
+const app = served("admin", "agent1");
 const word = `批次${process.pid}${Date.now() % 100000}`;
 const filed: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
-  const admin = await login(server.url, "admin");
-  agent = client(server.url, await login(server.url, "agent1"));
   for (let i = 0; i < 3; i++) {
-    const { phone, orderNo } = await createOrder(server.url, admin);
-    const r = await client(server.url).post("/api/v1/tickets", {
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+    const r = await client(app.url).post("/api/v1/tickets", {
       channel: "app",
       phone,
       orderNo,
@@ -28,9 +25,9 @@ beforeAll(async () => {
     filed.push(r.body.ticketNo);
   }
 });
-afterAll(() => server?.close());
 
 const page = async (limit: number, offset: number) => {
+  const agent = app.as("agent1");
   const r = await agent.get(`/api/v1/tickets?q=${encodeURIComponent(word)}&limit=${limit}&offset=${offset}`);
   expect(r.status).toBe(200);
   return {
@@ -58,7 +55,7 @@ describe("the queue's total", () => {
       offset: 0,
       sort: "created_desc",
     };
-    const db = server.app.ctx.db;
+    const db = app.server.app.ctx.db;
     expect(await listTickets(db, filter, 2)).toMatchObject({ total: 2, totalExact: false });
     expect(await listTickets(db, filter, 3)).toMatchObject({ total: 3, totalExact: true });
     // A short page needs no count, so the cap does not apply to it.
@@ -66,7 +63,7 @@ describe("the queue's total", () => {
   });
 
   it("is exact on a list of the whole demo backlog up to the cap, and the cap past it", async () => {
-    const r = await agent.get("/api/v1/tickets?limit=1");
+    const r = await app.as("agent1").get("/api/v1/tickets?limit=1");
     expect(r.status).toBe(200);
     expect(r.body.total).toBeGreaterThanOrEqual(3);
     if (r.body.totalExact) expect(r.body.total).toBeLessThanOrEqual(LIST_COUNT_CAP);

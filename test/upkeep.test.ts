@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { housekeeping } from "../src/modules/system/housekeeping.jobs.ts";
 import { checkpointIfDue, upkeepTable, upkeepTables } from "../src/modules/system/upkeep.jobs.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 /**
  * The embedded database's autovacuum and checkpoints. On PostgreSQL the server does both by itself and the
  * poller is not started, so these tests run on PGlite only.
  */
 describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))("database upkeep on PGlite", () => {
-  let server: TestServer;
-  const db = () => server.app.ctx.db;
+  const app = served("admin");
+  const db = () => app.server.app.ctx.db;
 
   /** Per table: dead row versions, and when it was last vacuumed. */
   async function tableStats() {
@@ -23,12 +24,10 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))("database upkeep on PGli
   }
 
   beforeAll(async () => {
-    server = await startServer();
-    const admin = await login(server.url, "admin");
     // 80 requests sent with an Idempotency-Key; a week later housekeeping deletes the keys.
     for (let i = 0; i < 80; i++) {
-      const { phone, orderNo } = await createOrder(server.url, admin);
-      const r = await client(server.url).post(
+      const { phone, orderNo } = await createOrder(app.url, app.token.admin);
+      const r = await client(app.url).post(
         "/api/v1/tickets",
         { channel: "app", phone, orderNo, description: LONG_TEXT },
         { "idempotency-key": randomUUID() },
@@ -37,7 +36,6 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))("database upkeep on PGli
     }
     await housekeeping(db()).poll(new Date(Date.now() + 8 * 86_400_000));
   });
-  afterAll(async () => server?.close());
 
   it("reclaims deleted rows, and leaves alone what changed too little to be worth it", async () => {
     const before = await tableStats();
@@ -81,7 +79,7 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))("database upkeep on PGli
   });
 
   it("is one of the app's jobs, and after a pass nothing is due", async () => {
-    await server.app.jobs.drain("database.upkeep");
+    await app.server.app.jobs.drain("database.upkeep");
     expect(await upkeepTables(db())).toBe(0);
     expect(await checkpointIfDue(db())).toBe(0);
   });

@@ -1,13 +1,10 @@
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { installErrorHandler } from "../src/platform/http.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT, login, startServer } from "./helpers/server.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server?.close());
+const app = served();
 
 describe("security headers", () => {
   it.each([
@@ -16,7 +13,7 @@ describe("security headers", () => {
     ["an API error", "/api/v1/tickets"],
     ["an unknown route", "/no/such/route"],
   ])("are on %s", async (_what, path) => {
-    const res = await fetch(server.url + path);
+    const res = await fetch(app.url + path);
     const csp = res.headers.get("content-security-policy") ?? "";
     // No inline or eval'd script may run, and no other site may frame the console (clickjacking).
     expect(csp).toMatch(/script-src 'self'(;|$)/);
@@ -31,7 +28,7 @@ describe("security headers", () => {
   });
 
   it("lets the built console load under its policy: no inline scripts in index.html", async () => {
-    const res = await fetch(`${server.url}/console`);
+    const res = await fetch(`${app.url}/console`);
     if (res.status === 503) return; // web/dist not built in this checkout: nothing to load
     const html = await res.text();
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -56,13 +53,13 @@ describe("security headers", () => {
 describe("no internals reach the client", () => {
   it("answers an unexpected failure with a plain 500: no message, no stack, no file paths", async () => {
     // The app's own error handler on a route that fails the way a bug would.
-    const app = Fastify({ logger: false });
-    installErrorHandler(app);
-    app.get("/boom", async () => {
+    const fastify = Fastify({ logger: false });
+    installErrorHandler(fastify);
+    fastify.get("/boom", async () => {
       throw new Error('relation "secret_table" does not exist at /srv/app/src/db.ts:12');
     });
-    const res = await app.inject({ method: "GET", url: "/boom", headers: { "accept-language": "en" } });
-    await app.close();
+    const res = await fastify.inject({ method: "GET", url: "/boom", headers: { "accept-language": "en" } });
+    await fastify.close();
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
       error: { code: "INTERNAL", message: "Internal error, please retry", details: [] },
@@ -71,7 +68,7 @@ describe("no internals reach the client", () => {
   });
 
   it("answers a malformed JSON body with a 400 that has no stack", async () => {
-    const res = await fetch(`${server.url}/api/v1/tickets`, {
+    const res = await fetch(`${app.url}/api/v1/tickets`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: '{"channel": "app", "phone": ',
@@ -85,17 +82,17 @@ describe("no internals reach the client", () => {
 
 describe("a description with markup is kept as text", () => {
   it("stores <script> verbatim and returns it as a JSON string, never as markup", async () => {
-    const admin = await login(server.url, "admin");
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const admin = await login(app.url, "admin");
+    const { phone, orderNo } = await createOrder(app.url, admin);
     const hostile = `<script>alert(document.cookie)</script><img src=x onerror=alert(1)> ${LONG_TEXT}`;
-    const filed = await client(server.url).post("/api/v1/tickets", {
+    const filed = await client(app.url).post("/api/v1/tickets", {
       channel: "app",
       phone,
       orderNo,
       description: hostile,
     });
     expect(filed.status).toBe(201);
-    const detail = await fetch(`${server.url}/api/v1/tickets/${filed.body.ticketNo}`, {
+    const detail = await fetch(`${app.url}/api/v1/tickets/${filed.body.ticketNo}`, {
       headers: { authorization: `Bearer ${admin}` },
     });
     // JSON, never HTML a browser could render; the console shows it through React, which escapes text.
