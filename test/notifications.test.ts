@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { simpleParser } from "mailparser";
@@ -9,6 +7,7 @@ import { appendEvent } from "../src/modules/tickets/tickets.store.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
 import { client, createOrder, LONG_TEXT, login, type TestServer } from "./helpers/server.ts";
 import { signal } from "./helpers/signal.ts";
+import { smsGateway } from "./helpers/sms-gateway.ts";
 import { advanceClock, advanceClockTo, nextBeijing, runDueJobs } from "./helpers/test-clock.ts";
 
 /**
@@ -16,12 +15,9 @@ import { advanceClock, advanceClockTo, nextBeijing, runDueJobs } from "./helpers
  * through a local signed-HTTP provider that can be made to fail, in-app messages on the customer's API,
  * quiet hours, the dead-letter list and the template editor.
  */
-const SMS_SECRET = "sms-secret-for-tests-0123456789";
 const mails: { to: string; subject: string; text: string }[] = [];
-const smsCalls: { phone: string; text: string; status: number; signed: boolean }[] = [];
-let smsFailing = false;
 let smtp: SMTPServer;
-let sms: Server;
+let sms: Awaited<ReturnType<typeof smsGateway>>;
 let server: TestServer;
 let admin: string;
 let agent: string;
@@ -50,28 +46,13 @@ beforeAll(async () => {
     },
   });
   await listen(smtp.server);
-  sms = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      const expected = `sha256=${createHmac("sha256", SMS_SECRET).update(`${req.headers["x-timestamp"]}.${body}`).digest("hex")}`;
-      const payload = JSON.parse(body) as { phone: string; text: string };
-      const status = smsFailing ? 500 : 200;
-      smsCalls.push({ ...payload, status, signed: req.headers["x-signature"] === expected });
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(smsFailing ? '{"error":"gateway down"}' : `{"messageId":"SMS-${smsCalls.length}"}`);
-    });
-  });
-  await listen(sms);
+  sms = await smsGateway();
   server = await startServerWithOwnDatabase("notify", {
     AFTERSALE_TEST_CLOCK: "1",
     SMTP_HOST: "127.0.0.1",
     SMTP_PORT_OUT: String((smtp.server.address() as AddressInfo).port),
     SMTP_FROM: "售后服务 <service@aftersale.test>",
-    SMS_URL: `http://127.0.0.1:${(sms.address() as AddressInfo).port}/send`,
-    SMS_SECRET,
+    ...sms.env,
     NOTIFY_MAX_ATTEMPTS: "3",
     NOTIFY_RETRY_BASE_SECONDS: "60",
   });
@@ -90,7 +71,7 @@ async function logInAll() {
 afterAll(async () => {
   await server?.close();
   await new Promise((r) => smtp?.close(() => r(undefined)));
-  await new Promise((r) => sms?.close(() => r(undefined)));
+  await sms?.close();
 });
 
 /**
@@ -131,7 +112,7 @@ const logOf = async (ticketNo: string) => {
   expect(r.status).toBe(200);
   return r.body.items as any[];
 };
-const smsTo = (phone: string) => smsCalls.filter((c) => c.phone === phone);
+const smsTo = (phone: string) => sms.to(phone);
 
 describe("e-mail notices", () => {
   it("reach the customer's mailbox through a real SMTP server, the ticket number in the subject", async () => {
@@ -197,7 +178,7 @@ describe("in-app messages", () => {
 
 describe("a failing SMS provider", () => {
   it("is retried with back-off, then dead-lettered without holding up other notices, and retried from the list", async () => {
-    smsFailing = true;
+    sms.failing = true;
     const { ticketNo, phone } = await fileTicket("phone");
     const other = await fileTicket("email", { email: "han.meimei@example.com" });
     await settle();
@@ -233,7 +214,7 @@ describe("a failing SMS provider", () => {
     expect(JSON.stringify(dead.body)).not.toContain(phone);
     expect((await client(server.url, agent).get("/api/v1/notifications/dead-letters")).status).toBe(403);
 
-    smsFailing = false;
+    sms.failing = false;
     const retried = await client(server.url, supervisor).post(`/api/v1/notifications/${notice.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: "pending", attempts: 0, retriedBy: "supervisor1" });
