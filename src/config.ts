@@ -17,6 +17,8 @@ export interface Config {
   testClock: boolean;
   /** Requests per minute per address on the public routes (intake, progress, login, upload). */
   publicRateLimit: number;
+  /** Sign-in codes of "my requests" per minute per address: each may cost an SMS. */
+  codeRateLimit: number;
   uploadMaxImageBytes: number;
   uploadMaxVideoBytes: number;
   logLevel: string;
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.AFTERSALE_DEMO === "1",
     testClock: env.AFTERSALE_TEST_CLOCK === "1",
     publicRateLimit: intSetting(env, "PUBLIC_RATE_LIMIT", 120),
+    codeRateLimit: intSetting(env, "CUSTOMER_CODE_RATE_LIMIT", 10),
     uploadMaxImageBytes: intSetting(env, "UPLOAD_MAX_IMAGE_BYTES", 10 * 1024 * 1024),
     uploadMaxVideoBytes: intSetting(env, "UPLOAD_MAX_VIDEO_BYTES", 50 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || "info",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
-import { client, createOrder, LONG_TEXT, login, type TestServer } from "./helpers/server.ts";
+import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
 import { smsGateway } from "./helpers/sms-gateway.ts";
 import { advanceClock } from "./helpers/test-clock.ts";
 
@@ -16,7 +16,11 @@ const pub = () => client(server.url);
 
 beforeAll(async () => {
   gateway = await smsGateway();
-  server = await startServerWithOwnDatabase("mine", { AFTERSALE_TEST_CLOCK: "1", ...gateway.env });
+  server = await startServerWithOwnDatabase("mine", {
+    AFTERSALE_TEST_CLOCK: "1",
+    CUSTOMER_CODE_RATE_LIMIT: "1000", // this file asks for many codes from one address; the limit has its own test
+    ...gateway.env,
+  });
   admin = await login(server.url, "admin");
 });
 
@@ -289,6 +293,18 @@ describe("my requests", () => {
     expect(await db.selectFrom("customer_sessions").where("phone", "=", phone).selectAll().execute()).toEqual(
       [],
     );
+  });
+
+  it("lets one address ask for codes to a few numbers a minute, whoever's they are", async () => {
+    const limited = await startServer({ CUSTOMER_CODE_RATE_LIMIT: "3" });
+    try {
+      const statuses: number[] = [];
+      for (const phone of ["13900000001", "13900000002", "13900000003", "13900000004"])
+        statuses.push((await client(limited.url).post("/api/v1/customer/codes", { phone })).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it("sends a phone at most ten codes in 24 hours", async () => {

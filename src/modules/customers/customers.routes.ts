@@ -63,7 +63,7 @@ export function customersRoutes(
   app.post(
     "/api/v1/customer/codes",
     {
-      config: rateLimited(ctx),
+      config: { rateLimit: { max: ctx.config.codeRateLimit, timeWindow: "1 minute" } },
       schema: {
         tags: ["customers"],
         summary: "Send a one-time sign-in code by SMS to a phone that has filed requests",
