@@ -76,6 +76,13 @@ describe("WeChat official account", () => {
     expect(click.Content).toContain("/h5/new?channel=wechat");
   });
 
+  it("points a customer asking for their requests to my requests", async () => {
+    const asked = parseWechatXml(
+      (await post(signed(), message({ MsgType: "text", Content: "我的售后", MsgId: "1003" }))).text,
+    )!;
+    expect(asked.Content).toContain(`${server.app.ctx.config.publicUrl}/h5/mine`);
+  });
+
   it("refuses a message with a bad or missing signature", async () => {
     const forged = await post(signed({}, "forged-token"), message({ MsgType: "text", Content: "你好" }));
     expect(forged.status).toBe(401);

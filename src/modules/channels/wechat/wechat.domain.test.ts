@@ -9,6 +9,12 @@ import {
   wechatSignature,
 } from "./wechat.domain.ts";
 
+const links = {
+  formUrl: "https://s.example/h5/new?channel=wechat",
+  mineUrl: "https://s.example/h5/mine",
+  serviceHours: "工作日 09:00–21:00",
+};
+
 describe("WeChat server protocol", () => {
   it("signs as WeChat documents it: sha1 of the sorted token, timestamp and nonce", () => {
     const expected = createHash("sha1")
@@ -47,7 +53,6 @@ describe("WeChat server protocol", () => {
   });
 
   it("answers from the FAQ when confident, else hands over with the form link", () => {
-    const links = { formUrl: "https://s.example/h5/new?channel=wechat", serviceHours: "工作日 09:00–21:00" };
     const text = { MsgType: "text", Content: "餐没到怎么办" };
     expect(wechatAnswer(text, { answered: true, text: "预计送达", wantsPerson: false }, links)).toBe(
       "预计送达",
@@ -59,5 +64,18 @@ describe("WeChat server protocol", () => {
       "人工客服",
     );
     expect(wechatAnswer({ MsgType: "event", Event: "CLICK" }, null, links)).toContain(links.formUrl);
+  });
+
+  it("gives the my-requests link to a customer asking where their requests are, by text or the menu", () => {
+    const confident = { answered: true, text: "预计送达", wantsPerson: false };
+    for (const Content of ["我的售后", "查进度？", " 查询进度 ", "处理进度"])
+      expect(wechatAnswer({ MsgType: "text", Content }, confident, links)).toContain(links.mineUrl);
+    expect(
+      wechatAnswer({ MsgType: "event", Event: "CLICK", EventKey: "MY_REQUESTS" }, null, links),
+    ).toContain(links.mineUrl);
+    // A question that merely mentions progress is the bot's.
+    expect(wechatAnswer({ MsgType: "text", Content: "退款进度怎么这么慢，餐没到" }, confident, links)).toBe(
+      "预计送达",
+    );
   });
 });

@@ -62,17 +62,28 @@ export interface BotAnswer {
   wantsPerson: boolean;
 }
 
+/** "Where is my request?" in the words customers type, or the account menu's button for it. */
+const ASKS_FOR_REQUESTS =
+  /^(我的售后|我的申请|我的售后申请|查进度|查询进度|进度查询|售后进度|处理进度)[？?。.!！\s]*$/;
+export const MY_REQUESTS_MENU_KEY = "MY_REQUESTS";
+
 /**
- * What the account answers: a text gets the FAQ's answer when the bot is confident, else the hand-over
- * with the form link; a menu click, a follow or anything else (a photo, a voice note) gets the form link.
+ * What the account answers: asking for one's requests gets the "my requests" link; a text gets the
+ * FAQ's answer when the bot is confident, else the hand-over with the form link; a menu click, a follow
+ * or anything else (a photo, a voice note) gets the form link.
  */
 export function wechatAnswer(
   message: Record<string, string>,
   bot: BotAnswer | null,
-  links: { formUrl: string; serviceHours: string },
+  links: { formUrl: string; mineUrl: string; serviceHours: string },
 ): string {
-  const { formUrl, serviceHours } = links;
+  const { formUrl, mineUrl, serviceHours } = links;
   const form = `请点击填写售后申请，上传照片，我们将尽快处理：${formUrl}`;
+  const asksForRequests =
+    (message.MsgType === "text" && ASKS_FOR_REQUESTS.test((message.Content ?? "").trim())) ||
+    (message.MsgType === "event" && message.Event === "CLICK" && message.EventKey === MY_REQUESTS_MENU_KEY);
+  if (asksForRequests)
+    return `凭提交申请时的手机号和短信验证码，即可查看您的全部售后申请及处理进度：${mineUrl}`;
   if (message.MsgType === "event") {
     if (message.Event === "subscribe") return `欢迎关注！遇到售后问题可直接留言，或${form}`;
     return form;

@@ -121,6 +121,7 @@ async function botAnswer(ctx: AppContext, question: string): Promise<BotAnswer |
 
 export function wechatRoutes(app: FastifyInstance, ctx: AppContext): void {
   const formUrl = `${ctx.config.publicUrl}/h5/new?channel=wechat`;
+  const mineUrl = `${ctx.config.publicUrl}/h5/mine`;
   const serviceHours = serviceHoursText(
     ctx.packs.get("food_delivery") ?? [...ctx.packs.values()][0]!,
     "zh-CN",
@@ -167,7 +168,7 @@ export function wechatRoutes(app: FastifyInstance, ctx: AppContext): void {
         if (!message?.FromUserName || !message.ToUserName || !message.MsgType) throw notAMessage();
         const bot =
           message.MsgType === "text" && message.Content ? await botAnswer(ctx, message.Content) : null;
-        const answer = wechatAnswer(message, bot, { formUrl, serviceHours });
+        const answer = wechatAnswer(message, bot, { formUrl, mineUrl, serviceHours });
         const now = Math.floor(ctx.clock.now().getTime() / 1000);
         const xml = textReplyXml(message.FromUserName, message.ToUserName, now, answer);
         const c = ctx.config.channels.wechatCipher;
