@@ -46,6 +46,11 @@ describe("my requests (H5)", () => {
       await page.getByRole("link", { name: "忘记服务单号？查看我的全部售后" }).click();
       await page.waitForURL(/\/h5\/mine$/, { timeout: UI_TIMEOUT });
 
+      // No phone yet: the form says so under the field and sends nothing.
+      await page.getByRole("button", { name: "获取验证码" }).click();
+      await expect
+        .poll(() => page.locator(".ant-form-item-explain-error").count(), { timeout: UI_TIMEOUT })
+        .toBe(1);
       await page.getByLabel("手机号").fill(first.phone);
       await page.getByRole("button", { name: "获取验证码" }).click();
       await expect

@@ -51,7 +51,12 @@ function CodeForm({ onSignedIn, expired }: { onSignedIn(s: SignIn): void; expire
 
   const sendCode = async () => {
     setError(undefined);
-    const { phone } = await form.validateFields(["phone"]);
+    // An empty phone is shown under its field by the form; nothing to send.
+    const phone = await form.validateFields(["phone"]).then(
+      (v) => v.phone,
+      () => null,
+    );
+    if (!phone) return;
     setBusy(true);
     try {
       const sent = await api.post("/api/v1/customer/codes", { body: { phone: phone.trim() } });
