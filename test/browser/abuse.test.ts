@@ -1,15 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { pushOrder } from "../helpers/evidence.ts";
 import { client, freshCustomer, LONG_TEXT, login } from "../helpers/server.ts";
-import {
-  browserAndServer,
-  consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
-  screenshot,
-  TEST_TIMEOUT,
-  UI_TIMEOUT,
-} from "./browser.ts";
+import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
 let admin: string;
 let supervisor: string;
@@ -47,9 +39,7 @@ describe("blacklist in the console", () => {
       });
       expect(appeal.status).toBe(201);
 
-      const page = await (await fixture.browser.newContext(DESKTOP_VIEWPORT)).newPage();
-      const errors = consoleErrors(page);
-      await logInConsole(page, fixture.server.url, "supervisor1");
+      const { page, errors } = await consoleAs(fixture, "supervisor1");
       await page.goto(`${fixture.server.url}/console/tickets/${ticket.body.ticketNo}`);
       await page.getByText("黑名单客户（由主管处理，不得拒绝受理）").waitFor({ timeout: UI_TIMEOUT });
       await page.getByText("多次以不实理由索赔").first().waitFor({ timeout: UI_TIMEOUT });

@@ -4,8 +4,6 @@ import {
   browserAndServer,
   consoleAs,
   consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
   PHONE_VIEWPORT,
   samplePhoto,
   screenshot,
@@ -85,10 +83,7 @@ describe("a request from a phone to an agent's reply, live", () => {
       const { phone, orderNo } = await createOrder(fixture.server.url, admin);
 
       // The agent has the queue open before the request arrives.
-      const staffContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const staff = await staffContext.newPage();
-      const staffErrors = consoleErrors(staff);
-      await logInConsole(staff, fixture.server.url, "agent1");
+      const { context: staffContext, page: staff, errors: staffErrors } = await consoleAs(fixture, "agent1");
       await staff.getByText("实时更新中").waitFor({ timeout: UI_TIMEOUT });
 
       const customerContext = await fixture.browser.newContext(PHONE_VIEWPORT);

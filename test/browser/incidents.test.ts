@@ -2,15 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { startServerWithOwnDatabase } from "../helpers/own-database.ts";
 import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import { runDueJobs } from "../helpers/test-clock.ts";
-import {
-  browserAndServer,
-  consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
-  screenshot,
-  TEST_TIMEOUT,
-  UI_TIMEOUT,
-} from "./browser.ts";
+import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
 /**
  * The incident board as a supervisor sees it: three complaints about one product in one region open an
@@ -67,10 +59,7 @@ describe("the incident board", () => {
       const ticketNos = await threeComplaints(region);
       const incident = await incidentWith(ticketNos);
 
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
-      const errors = consoleErrors(page);
-      await logInConsole(page, fixture.server.url, "supervisor1");
+      const { context, page, errors } = await consoleAs(fixture, "supervisor1");
       await page.getByRole("link", { name: "批量事件" }).click();
       const row = page.locator(".ant-table-row", { hasText: incident.id });
       await row.waitFor({ timeout: UI_TIMEOUT });

@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
 import {
   browserAndServer,
+  consoleAs,
   consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
   PHONE_VIEWPORT,
   screenshot,
   TEST_TIMEOUT,
@@ -29,13 +28,10 @@ describe("the knowledge base in the console", () => {
   it(
     "lets an administrator edit a FAQ answer into a new version, with the server's errors by the field",
     async () => {
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
       // The refused save (a bad intent code) is expected to show as one failed request.
-      const errors = consoleErrors(page, [
+      const { context, page, errors } = await consoleAs(fixture, "admin", [
         /Failed to load resource: the server responded with a status of 400/,
       ]);
-      await logInConsole(page, fixture.server.url, "admin");
       await page.getByRole("link", { name: "知识库" }).click();
       await page.locator(".ant-segmented-item", { hasText: "常见问题" }).click();
       await page.getByRole("searchbox", { name: "搜索标题、内容、问法" }).fill("冷冻肉怎么解冻");
@@ -84,10 +80,7 @@ describe("the knowledge base in the console", () => {
     "lets agents and supervisors read it but shows them no way to edit, and the server refuses them too",
     async () => {
       for (const username of ["agent1", "supervisor1"]) {
-        const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-        const page = await context.newPage();
-        const errors = consoleErrors(page);
-        await logInConsole(page, fixture.server.url, username);
+        const { context, page, errors } = await consoleAs(fixture, username);
         await page.getByRole("link", { name: "知识库" }).click();
         await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
         expect(await page.getByRole("button", { name: /新建条目/ }).count()).toBe(0);
@@ -127,10 +120,7 @@ describe("the knowledge base in the console", () => {
       });
       expect(filed.status).toBe(201);
       const ticketNo: string = filed.body.ticketNo;
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
-      const errors = consoleErrors(page);
-      await logInConsole(page, fixture.server.url, "agent1");
+      const { context, page, errors } = await consoleAs(fixture, "agent1");
       await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
       const box = page.getByRole("textbox", { name: "回复客户" });
       await box.waitFor({ timeout: UI_TIMEOUT });

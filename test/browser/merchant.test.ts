@@ -1,14 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { client, createOrder, LONG_TEXT, login } from "../helpers/server.ts";
-import {
-  browserAndServer,
-  consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
-  screenshot,
-  TEST_TIMEOUT,
-  UI_TIMEOUT,
-} from "./browser.ts";
+import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
 /** A merchant in the console: answers a complaint sent to it for verification, then files a suggestion. */
 let admin: string;
@@ -45,10 +37,7 @@ describe("the merchant portal", () => {
     "lets a merchant accept a complaint within its deadline and file a suggestion",
     async () => {
       const ticketNo = await awaitingVerification();
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
-      const errors = consoleErrors(page);
-      await logInConsole(page, fixture.server.url, "merchant1");
+      const { context, page, errors } = await consoleAs(fixture, "merchant1");
 
       await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
       const panel = page.getByTestId("merchant-verification");
@@ -89,10 +78,7 @@ describe("the merchant portal", () => {
   it(
     "lets a merchant ask merchant service, the agent answer from the desk, and the merchant rate the result",
     async () => {
-      const merchantContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const merchant = await merchantContext.newPage();
-      const errors = consoleErrors(merchant);
-      await logInConsole(merchant, fixture.server.url, "merchant1");
+      const { context: merchantContext, page: merchant, errors } = await consoleAs(fixture, "merchant1");
       await merchant.getByRole("link", { name: "我的工单" }).click();
       await merchant.getByRole("textbox", { name: "主题" }).fill("满减活动报名");
       await merchant.getByRole("textbox", { name: "问题描述" }).fill("下周的满减活动在哪里报名？");
@@ -102,10 +88,7 @@ describe("the merchant portal", () => {
       expect(await row.textContent()).toContain("活动报名");
       const requestNo = (await row.locator("td").first().textContent())!.trim();
 
-      const agentContext = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const desk = await agentContext.newPage();
-      const deskErrors = consoleErrors(desk);
-      await logInConsole(desk, fixture.server.url, "agent1");
+      const { context: agentContext, page: desk, errors: deskErrors } = await consoleAs(fixture, "agent1");
       await desk.getByRole("link", { name: "商家工单" }).click();
       await desk.locator(".ant-table-row", { hasText: requestNo }).click();
       const drawer = desk.locator(".ant-drawer");

@@ -1,15 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { client, createOrder, fileAppTicket, LONG_TEXT, login } from "../helpers/server.ts";
-import {
-  browserAndServer,
-  consoleAs,
-  consoleErrors,
-  DESKTOP_VIEWPORT,
-  logInConsole,
-  screenshot,
-  TEST_TIMEOUT,
-  UI_TIMEOUT,
-} from "./browser.ts";
+import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
 let admin: string;
 
@@ -37,13 +28,10 @@ describe("the console by role", () => {
     async () => {
       const own = await ticketFor("M001");
       const other = await ticketFor("M002");
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
       // Opening another merchant's ticket by its address is refused like an unknown one: that 404 only.
-      const errors = consoleErrors(page, [
+      const { context, page, errors } = await consoleAs(fixture, "merchant1", [
         /Failed to load resource: the server responded with a status of 404/,
       ]);
-      await logInConsole(page, fixture.server.url, "merchant1");
 
       await page.locator(".ant-table-row").first().waitFor({ timeout: UI_TIMEOUT });
       // Views about one's own work are for agents.
@@ -86,10 +74,7 @@ describe("the console by role", () => {
   it(
     "gives an administrator the users, roles and the active policy pack, in either language",
     async () => {
-      const context = await fixture.browser.newContext(DESKTOP_VIEWPORT);
-      const page = await context.newPage();
-      const errors = consoleErrors(page);
-      await logInConsole(page, fixture.server.url, "admin");
+      const { context, page, errors } = await consoleAs(fixture, "admin");
 
       await page.getByRole("link", { name: "用户与角色" }).click();
       await page.locator(".ant-table-row", { hasText: "merchant1" }).waitFor({ timeout: UI_TIMEOUT });
