@@ -50,6 +50,7 @@ import { registerOperationsMetrics } from "./modules/system/operations.metrics.t
 import { systemRoutes } from "./modules/system/system.routes.ts";
 import { databaseUpkeep } from "./modules/system/upkeep.jobs.ts";
 import { ticketsRoutes } from "./modules/tickets/tickets.routes.ts";
+import { viewersRoutes } from "./modules/tickets/viewers.routes.ts";
 import { installAuth } from "./modules/users/auth.ts";
 import { usersAdminRoutes } from "./modules/users/users.admin.routes.ts";
 import { usersRoutes } from "./modules/users/users.routes.ts";
@@ -177,6 +178,7 @@ export async function buildApp(
   attachmentsRoutes(http, ctx);
   intakeRoutes(http, ctx);
   ticketsRoutes(http, ctx);
+  viewersRoutes(http, ctx);
   knowledgeRoutes(http, ctx);
   calendarRoutes(http, ctx);
   escalationsRoutes(http, ctx);

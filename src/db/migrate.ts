@@ -22,6 +22,7 @@ import * as m0020 from "./migrations/0020_partitions.ts";
 import * as m0022 from "./migrations/0022_chat_locale.ts";
 import * as m0023 from "./migrations/0023_incident_age_indexes.ts";
 import * as m0024 from "./migrations/0024_customer_sign_in.ts";
+import * as m0025 from "./migrations/0025_ticket_viewers.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   "0022_chat_locale": m0022,
   "0023_incident_age_indexes": m0023,
   "0024_customer_sign_in": m0024,
+  "0025_ticket_viewers": m0025,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -41,6 +41,14 @@ export interface CustomerSessionsTable {
   expires_at: Timestamp;
 }
 
+/** A workspace open on a ticket, renewed while it stays open (0025). */
+export interface TicketViewersTable {
+  ticket_no: string;
+  user_id: string;
+  since: Timestamp;
+  seen_at: Timestamp;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -815,6 +823,7 @@ export interface Database {
   sessions: SessionsTable;
   customer_codes: CustomerCodesTable;
   customer_sessions: CustomerSessionsTable;
+  ticket_viewers: TicketViewersTable;
   api_keys: ApiKeysTable;
   merchants: MerchantsTable;
   riders: RidersTable;

@@ -143,3 +143,32 @@ describe("the queue for a supervisor", () => {
     TEST_TIMEOUT,
   );
 });
+
+describe("the workspace with a colleague on the same ticket", () => {
+  it(
+    "tells each agent who else has the ticket open",
+    async () => {
+      const { ticketNo } = await fileAppTicket(fixture.server.url, admin);
+      const url = `${fixture.server.url}/console/tickets/${ticketNo}`;
+      const one = await consoleAs(fixture, "agent1");
+      await one.page.goto(url);
+      await one.page.getByTestId("ticket-description").waitFor({ timeout: UI_TIMEOUT });
+      expect(await one.page.getByTestId("other-viewers").count()).toBe(0);
+
+      const two = await consoleAs(fixture, "agent2");
+      await two.page.goto(url);
+      const seenByTwo = two.page.getByTestId("other-viewers");
+      await seenByTwo.waitFor({ timeout: UI_TIMEOUT });
+      expect(await seenByTwo.textContent()).toMatch(/（agent1） 也在查看此服务单/);
+      // agent1's page hears of agent2 at its next call-in (every 15 s), without a reload.
+      const seenByOne = one.page.getByTestId("other-viewers");
+      await seenByOne.waitFor({ timeout: UI_TIMEOUT });
+      expect(await seenByOne.textContent()).toMatch(/（agent2） 也在查看此服务单/);
+      await screenshot(one.page, "console-workspace-other-viewer", false);
+      expect([...one.errors, ...two.errors]).toEqual([]);
+      await one.context.close();
+      await two.context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});

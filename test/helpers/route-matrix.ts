@@ -107,6 +107,8 @@ export const ROUTE_MATRIX: RouteRule[] = [
   // tickets
   staff("GET", "/api/v1/tickets", "tickets.read"),
   staff("GET", "/api/v1/tickets/:ticketNo", "tickets.read"),
+  staff("PUT", "/api/v1/tickets/:ticketNo/viewers/me", "tickets.work"),
+  staff("DELETE", "/api/v1/tickets/:ticketNo/viewers/me", "tickets.work"),
   staff("POST", "/api/v1/tickets/:ticketNo/take", "tickets.work"),
   staff("POST", "/api/v1/tickets/:ticketNo/assign", "tickets.assign"),
   staff("POST", "/api/v1/tickets/bulk/assign", "tickets.assign"),

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/database.ts";
 import type { Poller } from "../../platform/jobs.ts";
 import { deleteExpiredSignIns } from "../customers/sign-in.store.ts";
+import { deleteStaleViewers } from "../tickets/viewers.store.ts";
 
 /** Idempotency keys protect retries for a week; after that a retry is a new request. */
 const IDEMPOTENCY_DAYS = 7;
@@ -16,7 +17,8 @@ export function housekeeping(db: Db): Poller {
         .where("created_at", "<", new Date(now.getTime() - IDEMPOTENCY_DAYS * 86_400_000))
         .executeTakeFirst();
       const signIns = await deleteExpiredSignIns(db, now);
-      return Number(sessions.numDeletedRows) + Number(keys.numDeletedRows) + signIns;
+      const viewers = await deleteStaleViewers(db, now);
+      return Number(sessions.numDeletedRows) + Number(keys.numDeletedRows) + signIns + viewers;
     },
   };
 }

@@ -257,6 +257,7 @@ export const en: Record<MessageKey, string> = {
   severity: "Severity",
   priority: "Priority",
   mergedInto: "Merged into",
+  alsoViewing: "{names} also has this ticket open: agree who answers before replying to the customer",
   readOnly: "Your role can only view tickets",
   users: "Users",
   roles: "Roles and permissions",

@@ -262,6 +262,7 @@ export const zhCN = {
   severity: "严重程度",
   priority: "优先级",
   mergedInto: "已合并到",
+  alsoViewing: "{names} 也在查看此服务单，回复客户前请先沟通，以免重复处理",
   readOnly: "您的角色只能查看服务单",
   // Admin
   users: "用户",

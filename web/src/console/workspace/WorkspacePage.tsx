@@ -14,6 +14,7 @@ import { CustomerTickets } from "./CustomerTickets.tsx";
 import { EventTimeline } from "./EventTimeline.tsx";
 import { EvidenceGallery } from "./EvidenceGallery.tsx";
 import { OrderPanel } from "./OrderPanel.tsx";
+import { OtherViewers } from "./OtherViewers.tsx";
 import { ReplyBox } from "./ReplyBox.tsx";
 import { TicketHeader } from "./TicketHeader.tsx";
 
@@ -103,6 +104,7 @@ export function WorkspacePage({ ticketNo }: { ticketNo: string }) {
           {can(session, "merchant.verify") && (
             <VerificationPanel ticketNo={ticketNo} clocks={ticket.sla.clocks} onDone={refresh} />
           )}
+          {can(session, "tickets.work") && <OtherViewers ticketNo={ticketNo} />}
           {can(session, "tickets.work") ? (
             <ReplyBox ticketNo={ticketNo} latestSeen={ticket.events.at(-1)?.at} onSent={refresh} />
           ) : (
