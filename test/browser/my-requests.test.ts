@@ -94,4 +94,49 @@ describe("my requests (H5)", () => {
     },
     TEST_TIMEOUT,
   );
+
+  it(
+    "lets the customer withdraw a request they no longer need, but not a food-safety complaint",
+    async () => {
+      const base = fixture.server.url;
+      const admin = await login(base, "admin");
+      const { phone, ticketNo } = await file(base, admin, undefined, LONG_TEXT);
+      const unsafe = await file(
+        base,
+        admin,
+        phone,
+        `吃完这家的麻辣烫一小时后全家都开始腹泻呕吐，怀疑食物中毒，${"请尽快处理。".repeat(16)}`,
+      );
+
+      const context = await fixture.browser.newContext(PHONE_VIEWPORT);
+      const page = await context.newPage();
+      const errors = consoleErrors(page);
+      const open = async (no: string) => {
+        await page.goto(`${base}/h5/progress/${no}`);
+        await page.getByLabel("手机号").fill(phone);
+        await page.getByRole("button", { name: /查\s*询/ }).click();
+        await page.getByTestId("progress-status").waitFor({ timeout: UI_TIMEOUT });
+      };
+
+      // A food-safety complaint is not offered for withdrawal at all.
+      await open(unsafe.ticketNo);
+      expect(await page.getByRole("button", { name: "不需要了？撤销申请" }).count()).toBe(0);
+
+      await open(ticketNo);
+      await page.getByRole("button", { name: "不需要了？撤销申请" }).click();
+      await page.getByLabel("撤销原因（选填），例如：餐已送到，问题已解决").fill("餐已经送到了");
+      await screenshot(page, "h5-withdraw");
+      await page.getByRole("button", { name: "确认撤销" }).click();
+      await expect
+        .poll(() => page.getByTestId("progress-status").textContent(), { timeout: UI_TIMEOUT })
+        .toBe("已关闭");
+      expect(await page.getByTestId("progress-timeline").textContent()).toContain(
+        "顾客撤销申请：餐已经送到了",
+      );
+      expect(await page.getByRole("button", { name: "不需要了？撤销申请" }).count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -67,6 +67,7 @@ export const ROUTE_MATRIX: RouteRule[] = [
   open("GET", "/api/v1/tickets/:ticketNo/remedy", "ticket number + phone", "query"),
   open("POST", "/api/v1/tickets/:ticketNo/remedy/response", "phone, or staff with remedies.propose", "body"),
   open("POST", "/api/v1/tickets/:ticketNo/confirm", "ticket number + phone", "body"),
+  open("POST", "/api/v1/tickets/:ticketNo/withdraw", "ticket number + phone", "body"),
   open(
     "POST",
     "/api/v1/customer/codes",

@@ -4,10 +4,13 @@ import type { AppContext } from "../../platform/context.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { confirmByCustomer } from "./follow-up.commands.ts";
 import { answerSurvey, readSurvey, type SurveyAnswer } from "./surveys.commands.ts";
+import { withdrawByCustomer } from "./withdrawal.commands.ts";
+import { WITHDRAWAL_REASON_MAX } from "./withdrawal.domain.ts";
 
 /**
- * The customer's side of follow-up, public and rate-limited: the survey behind its signed link, and the
- * confirmation on the progress page that the problem is solved (which closes the ticket).
+ * The customer's side of follow-up, public and rate-limited: the survey behind its signed link, the
+ * confirmation on the progress page that the problem is solved (which closes the ticket), and taking the
+ * request back (which closes it unresolved).
  */
 const Token = T.Object({ token: T.String({ minLength: 1, maxLength: 200 }) });
 const Rating = (description: string) => T.Integer({ minimum: 1, maximum: 5, description });
@@ -116,6 +119,42 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { ticketNo } = request.params as { ticketNo: string };
       const { phone } = request.body as { phone: string };
       return { ticketNo, ...(await confirmByCustomer(ctx, ticketNo, phone)) };
+    },
+  );
+
+  app.post(
+    "/api/v1/tickets/:ticketNo/withdraw",
+    {
+      config: { rateLimit },
+      schema: {
+        tags: ["follow-up"],
+        summary: "The customer withdraws the request (ticket number + phone); it closes unresolved",
+        description:
+          "404 alike for a wrong phone or an unknown ticket; 409 CANNOT_WITHDRAW naming every reason " +
+          "(ALREADY_RESOLVED, NOT_OPEN, FOOD_SAFETY, REMEDY_UNDER_WAY, MEDIATION_OPEN).",
+        security: [],
+        params: T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,}$" }) }),
+        body: T.Object(
+          {
+            phone: T.String({ minLength: 1, maxLength: 20 }),
+            reason: T.Optional(
+              T.String({ maxLength: WITHDRAWAL_REASON_MAX, description: "in the customer's words" }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: T.Object({ ticketNo: T.String(), status: T.String() }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { ticketNo } = request.params as { ticketNo: string };
+      const { phone, reason } = request.body as { phone: string; reason?: string };
+      return { ticketNo, ...(await withdrawByCustomer(ctx, ticketNo, phone, reason?.trim() || null)) };
     },
   );
 }

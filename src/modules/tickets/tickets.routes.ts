@@ -10,6 +10,7 @@ import { ticketAbuseFacts } from "../abuse/abuse.commands.ts";
 import { AbuseFactsProps } from "../abuse/abuse.schema.ts";
 import { signedUrl } from "../attachments/attachments.routes.ts";
 import { listTicketAttachments } from "../attachments/attachments.store.ts";
+import { offersWithdrawal } from "../follow-up/withdrawal.domain.ts";
 import { invalidPhone, isMobilePhone, normalisePhone } from "../intake/intake.domain.ts";
 import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { isBreached } from "../sla/sla.domain.ts";
@@ -368,6 +369,10 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
             status: T.String(),
             handler: T.Union([T.Object({ displayName: T.String() }), T.Null()]),
             expectedCompletionAt: T.Union([T.String(), T.Null()]),
+            canWithdraw: T.Boolean({
+              description:
+                "whether to offer withdrawal (POST …/withdraw): open, not food safety; a remedy under way is only told by that answer",
+            }),
             timeline: T.Array(T.Object({ at: T.String(), type: T.String(), text: T.String() })),
           }),
           400: ErrorSchema,
@@ -391,6 +396,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         status: t.status,
         handler: handler ? { displayName: handler.displayName } : null,
         expectedCompletionAt: expectedCompletionAt(t)?.toISOString() ?? null,
+        canWithdraw: offersWithdrawal(t),
         timeline: events.map((e) => ({
           at: e.at.toISOString(),
           type: e.type,

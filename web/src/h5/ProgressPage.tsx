@@ -12,6 +12,7 @@ import { H5Frame } from "./H5App.tsx";
 import { HelpLink } from "./HelpPage.tsx";
 import { Messages } from "./Messages.tsx";
 import { ResolvedActions } from "./ResolvedActions.tsx";
+import { WithdrawAction } from "./WithdrawAction.tsx";
 
 const TICKET_NO = /^[A-Z]{2}\d{8,}$/;
 
@@ -167,6 +168,12 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
               <dd>{formatTime(p.expectedCompletionAt, locale)}</dd>
             </dl>
           </section>
+          <WithdrawAction
+            ticketNo={ticketNo}
+            phone={phone}
+            offered={p.canWithdraw}
+            onChanged={() => progress.reload(true)}
+          />
           <ResolvedActions
             ticketNo={ticketNo}
             phone={phone}

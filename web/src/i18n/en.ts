@@ -125,6 +125,12 @@ export const en: Record<MessageKey, string> = {
   timeline: "History",
   live: "Live",
   liveOffline: "Connection lost, reconnecting…",
+  withdraw: "No longer needed? Withdraw the request",
+  withdrawTitle: "Withdraw the request",
+  withdrawHint:
+    "The request will be closed and no longer handled. If the problem comes back, you can file a new one.",
+  withdrawReason: "Why (optional), e.g. the meal arrived after all",
+  withdrawConfirm: "Withdraw",
   myRequests: "My requests",
   myRequestsHint:
     "Enter the phone number you filed with and we will text you a code; then you see every request filed with it",

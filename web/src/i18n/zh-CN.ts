@@ -127,6 +127,11 @@ export const zhCN = {
   timeline: "处理记录",
   live: "实时更新中",
   liveOffline: "连接中断，正在重连…",
+  withdraw: "不需要了？撤销申请",
+  withdrawTitle: "撤销售后申请",
+  withdrawHint: "撤销后服务单将关闭，不再处理。如问题再次出现，可重新提交申请。",
+  withdrawReason: "撤销原因（选填），例如：餐已送到，问题已解决",
+  withdrawConfirm: "确认撤销",
   // H5: my requests
   myRequests: "我的售后",
   myRequestsHint: "输入提交申请时的手机号并获取短信验证码，验证后即可查看该号码的全部售后申请",
