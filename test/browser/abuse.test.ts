@@ -39,7 +39,7 @@ describe("blacklist in the console", () => {
       });
       expect(appeal.status).toBe(201);
 
-      const { page, errors } = await consoleAs(fixture, "supervisor1");
+      const { context, page, errors } = await consoleAs(fixture, "supervisor1");
       await page.goto(`${fixture.server.url}/console/tickets/${ticket.body.ticketNo}`);
       await page.getByText("黑名单客户（由主管处理，不得拒绝受理）").waitFor({ timeout: UI_TIMEOUT });
       await page.getByText("多次以不实理由索赔").first().waitFor({ timeout: UI_TIMEOUT });
@@ -57,6 +57,7 @@ describe("blacklist in the console", () => {
       expect(after.body.status).toBe("lifted");
       expect(after.body.audit.at(-1)).toMatchObject({ type: "appeal_granted", actor: "supervisor1" });
       expect(errors).toEqual([]);
+      await context.close();
     },
     TEST_TIMEOUT,
   );
