@@ -44,6 +44,17 @@ describe("withdrawing a request", () => {
     ]);
   });
 
+  it("withdraws the verification the merchant still owes", async () => {
+    const { ticketNo, phone } = await fileAppTicket(app.url, app.token.admin);
+    const asked = await app.as("agent1").post(`/api/v1/tickets/${ticketNo}/merchant-verification/request`);
+    expect(asked.status).toBe(201);
+    expect((await withdraw(ticketNo, { phone })).status).toBe(200);
+    const v = await app.as("agent1").get(`/api/v1/tickets/${ticketNo}/merchant-verification`);
+    expect(v.body.items.map((i: { status: string }) => i.status)).toEqual(["withdrawn"]);
+    const detail = (await app.as("agent1").get(`/api/v1/tickets/${ticketNo}`)).body;
+    expect(detail.sla.clocks.every((c: { stoppedAt: string | null }) => c.stoppedAt)).toBe(true);
+  });
+
   it("answers a wrong phone like an unknown ticket", async () => {
     const { ticketNo } = await fileAppTicket(app.url, app.token.admin);
     const wrong = await withdraw(ticketNo, { phone: "13900000000" });

@@ -3,6 +3,7 @@ import type { Database } from "../../db/schema.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, text } from "../../platform/errors.ts";
 import { normalisePhone } from "../intake/intake.domain.ts";
+import { afterMerchantStatus } from "../merchant-service/verification.commands.ts";
 import { syncTicketClocks } from "../sla/sla.commands.ts";
 import { changeTicket } from "../tickets/tickets.store.ts";
 import { CUSTOMER, withLockedTicket } from "./follow-up.commands.ts";
@@ -81,6 +82,8 @@ export async function withdrawByCustomer(
       now,
     );
     await cancelPending(trx, ticketNo, now);
+    // A verification the merchant still owes is withdrawn, its deadline stopped, as when staff move on.
+    await afterMerchantStatus(trx, ctx, calendar, t, t.status, "closed", CUSTOMER, now);
     await syncTicketClocks(trx, ctx.packs, calendar, ticketNo, { fromStatus: t.status }, now);
     return { status: "closed" };
   });
