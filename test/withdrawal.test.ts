@@ -4,7 +4,7 @@ import { served } from "./helpers/served.ts";
 import { client, createOrder, fileAppTicket } from "./helpers/server.ts";
 
 /** The customer takes back their request on the progress page (撤销申请). */
-const app = served("admin", "agent1");
+const app = served("admin", "agent1", "merchant1");
 const pub = () => client(app.url);
 const withdraw = (ticketNo: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
   pub().post(`/api/v1/tickets/${ticketNo}/withdraw`, body, headers);
@@ -53,6 +53,31 @@ describe("withdrawing a request", () => {
     expect(v.body.items.map((i: { status: string }) => i.status)).toEqual(["withdrawn"]);
     const detail = (await app.as("agent1").get(`/api/v1/tickets/${ticketNo}`)).body;
     expect(detail.sla.clocks.every((c: { stoppedAt: string | null }) => c.stoppedAt)).toBe(true);
+  });
+
+  it("is done by staff for a customer who calls, with the reason they gave, under the same rules", async () => {
+    const { ticketNo, phone } = await fileAppTicket(app.url, app.token.admin);
+    const agent = app.as("agent1");
+    const bare = await agent.post(`/api/v1/tickets/${ticketNo}/withdraw`, {});
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details).toEqual([expect.objectContaining({ field: "reason", code: "REQUIRED" })]);
+    expect(
+      (await app.as("merchant1").post(`/api/v1/tickets/${ticketNo}/withdraw`, { reason: "不要了" })).status,
+    ).toBe(403);
+    const anonymous = await pub().post(`/api/v1/tickets/${ticketNo}/withdraw`, { reason: "不要了" });
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body.error.details).toEqual([
+      expect.objectContaining({ field: "phone", code: "REQUIRED" }),
+    ]);
+
+    const r = await agent.post(`/api/v1/tickets/${ticketNo}/withdraw`, { reason: "顾客来电说餐已送到" });
+    expect(r.status).toBe(200);
+    const progress = await pub().get(`/api/v1/tickets/${ticketNo}/progress?phone=${phone}`);
+    expect(progress.body.timeline.at(-1).text).toBe(
+      "状态更新为：已关闭（顾客来电撤销申请（客服代为登记）：顾客来电说餐已送到）",
+    );
+    const detail = (await agent.get(`/api/v1/tickets/${ticketNo}`)).body;
+    expect(detail.events.at(-1)).toMatchObject({ actor: "agent1", data: { withdrawn: true, to: "closed" } });
   });
 
   it("answers a wrong phone like an unknown ticket", async () => {

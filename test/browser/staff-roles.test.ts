@@ -172,3 +172,37 @@ describe("the workspace with a colleague on the same ticket", () => {
     TEST_TIMEOUT,
   );
 });
+
+describe("a customer who calls to withdraw", () => {
+  it(
+    "is withdrawn by the agent with the customer's reason",
+    async () => {
+      const { ticketNo, phone } = await fileAppTicket(fixture.server.url, admin);
+      const { context, page, errors } = await consoleAs(fixture, "agent1");
+      await page.goto(`${fixture.server.url}/console/tickets/${ticketNo}`);
+      await page.getByRole("button", { name: "客户撤销" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByRole("button", { name: /确\s?定|OK/ }).click();
+      await dialog.locator(".ant-form-item-explain-error").waitFor({ timeout: UI_TIMEOUT });
+      await dialog.getByLabel("原因").fill("顾客来电说餐已经送到了");
+      await dialog.getByRole("button", { name: /确\s?定|OK/ }).click();
+      await expect
+        .poll(
+          async () =>
+            (await client(fixture.server.url).get(`/api/v1/tickets/${ticketNo}/progress?phone=${phone}`)).body
+              .status,
+          {
+            timeout: UI_TIMEOUT,
+          },
+        )
+        .toBe("closed");
+      // The workspace follows: no more withdrawal offered on a closed ticket.
+      await expect
+        .poll(() => page.getByRole("button", { name: "客户撤销" }).count(), { timeout: UI_TIMEOUT })
+        .toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});

@@ -67,7 +67,12 @@ export const ROUTE_MATRIX: RouteRule[] = [
   open("GET", "/api/v1/tickets/:ticketNo/remedy", "ticket number + phone", "query"),
   open("POST", "/api/v1/tickets/:ticketNo/remedy/response", "phone, or staff with remedies.propose", "body"),
   open("POST", "/api/v1/tickets/:ticketNo/confirm", "ticket number + phone", "body"),
-  open("POST", "/api/v1/tickets/:ticketNo/withdraw", "ticket number + phone", "body"),
+  open(
+    "POST",
+    "/api/v1/tickets/:ticketNo/withdraw",
+    "ticket number + phone, or staff with tickets.work",
+    "body",
+  ),
   open(
     "POST",
     "/api/v1/customer/codes",

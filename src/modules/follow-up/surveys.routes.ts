@@ -1,10 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
+import { forbidden, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
+import { allows } from "../users/roles.ts";
 import { confirmByCustomer } from "./follow-up.commands.ts";
 import { answerSurvey, readSurvey, type SurveyAnswer } from "./surveys.commands.ts";
-import { withdrawByCustomer } from "./withdrawal.commands.ts";
+import { withdrawRequest } from "./withdrawal.commands.ts";
 import { WITHDRAWAL_REASON_MAX } from "./withdrawal.domain.ts";
 
 /**
@@ -128,17 +130,24 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
       config: { rateLimit },
       schema: {
         tags: ["follow-up"],
-        summary: "The customer withdraws the request (ticket number + phone); it closes unresolved",
+        summary:
+          "Withdraw the request: the customer (ticket number + phone), or staff for a customer who called",
         description:
-          "404 alike for a wrong phone or an unknown ticket; 409 CANNOT_WITHDRAW naming every reason " +
-          "(ALREADY_RESOLVED, NOT_OPEN, FOOD_SAFETY, REMEDY_UNDER_WAY, MEDIATION_OPEN).",
-        security: [],
+          "It closes unresolved. The customer sends `phone`; staff with tickets.work send a `reason` instead " +
+          "(the customer reads it). 404 alike for a wrong phone or an unknown ticket; 409 CANNOT_WITHDRAW " +
+          "naming every reason (ALREADY_RESOLVED, NOT_OPEN, FOOD_SAFETY, REMEDY_UNDER_WAY, MEDIATION_OPEN).",
+        security: [{}, { bearer: [] }],
         params: T.Object({ ticketNo: T.String({ pattern: "^[A-Z]{2}\\d{8,}$" }) }),
         body: T.Object(
           {
-            phone: T.String({ minLength: 1, maxLength: 20 }),
+            phone: T.Optional(
+              T.String({ minLength: 1, maxLength: 20, description: "the customer's; not for staff" }),
+            ),
             reason: T.Optional(
-              T.String({ maxLength: WITHDRAWAL_REASON_MAX, description: "in the customer's words" }),
+              T.String({
+                maxLength: WITHDRAWAL_REASON_MAX,
+                description: "in the customer's words; required of staff",
+              }),
             ),
           },
           { additionalProperties: false },
@@ -146,6 +155,7 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           200: T.Object({ ticketNo: T.String(), status: T.String() }),
           400: ErrorSchema,
+          403: ErrorSchema,
           404: ErrorSchema,
           409: ErrorSchema,
         },
@@ -153,8 +163,21 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const { ticketNo } = request.params as { ticketNo: string };
-      const { phone, reason } = request.body as { phone: string; reason?: string };
-      return { ticketNo, ...(await withdrawByCustomer(ctx, ticketNo, phone, reason?.trim() || null)) };
+      const { phone, reason } = request.body as { phone?: string; reason?: string };
+      const words = reason?.trim() || null;
+      const p = request.principal;
+      if (p && !allows(p, "tickets.work")) throw forbidden();
+      const missing = (field: string, zh: string, en: string) =>
+        validationError([{ field, code: "REQUIRED", message: text(zh, en) }]);
+      if (p && !words)
+        throw missing(
+          "reason",
+          "请填写客户撤销的原因，客户会看到",
+          "give the customer's reason; they will see it",
+        );
+      if (!p && !phone) throw missing("phone", "请填写提交申请时的手机号", "phone is required");
+      const by = p ? { staff: p } : { phone: phone! };
+      return { ticketNo, ...(await withdrawRequest(ctx, ticketNo, by, words)) };
     },
   );
 }

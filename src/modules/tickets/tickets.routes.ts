@@ -215,6 +215,9 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
             evidenceAwaited: T.Boolean(),
             details: T.Record(T.String(), T.Unknown()),
             mergedInto: T.Union([T.String(), T.Null()]),
+            canWithdraw: T.Boolean({
+              description: "whether the customer's withdrawal may be offered (POST …/withdraw)",
+            }),
             packVersion: T.String(),
             ...AbuseFactsProps,
             sla: T.Object({
@@ -310,6 +313,7 @@ export function ticketsRoutes(app: FastifyInstance, ctx: AppContext): void {
         evidenceAwaited: t.evidence_awaited,
         details: t.details,
         mergedInto: t.merged_into,
+        canWithdraw: offersWithdrawal(t),
         packVersion: t.pack_version,
         ...abuse,
         sla: {

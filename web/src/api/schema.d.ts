@@ -1618,6 +1618,8 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             mergedInto: string | null;
+                            /** @description whether the customer's withdrawal may be offered (POST …/withdraw) */
+                            canWithdraw: boolean;
                             packVersion: string;
                             abuseScore: {
                                 /** @description malicious-complaint score; never a refusal */
@@ -10256,8 +10258,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The customer withdraws the request (ticket number + phone); it closes unresolved
-         * @description 404 alike for a wrong phone or an unknown ticket; 409 CANNOT_WITHDRAW naming every reason (ALREADY_RESOLVED, NOT_OPEN, FOOD_SAFETY, REMEDY_UNDER_WAY, MEDIATION_OPEN).
+         * Withdraw the request: the customer (ticket number + phone), or staff for a customer who called
+         * @description It closes unresolved. The customer sends `phone`; staff with tickets.work send a `reason` instead (the customer reads it). 404 alike for a wrong phone or an unknown ticket; 409 CANNOT_WITHDRAW naming every reason (ALREADY_RESOLVED, NOT_OPEN, FOOD_SAFETY, REMEDY_UNDER_WAY, MEDIATION_OPEN).
          */
         post: {
             parameters: {
@@ -10271,8 +10273,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        phone: string;
-                        /** @description in the customer's words */
+                        /** @description the customer's; not for staff */
+                        phone?: string;
+                        /** @description in the customer's words; required of staff */
                         reason?: string;
                     };
                 };
@@ -10292,6 +10295,25 @@ export interface paths {
                 };
                 /** @description Default Response */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                message?: string;
+                                details?: {
+                                    field?: string;
+                                    code?: string;
+                                    message?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -264,6 +264,9 @@ export const en: Record<MessageKey, string> = {
   priority: "Priority",
   mergedInto: "Merged into",
   alsoViewing: "{names} also has this ticket open: agree who answers before replying to the customer",
+  withdrawForCustomer: "Customer withdraws",
+  withdrawForCustomerHint:
+    "The customer says they no longer need this: the ticket closes (not counted as resolved), its clocks stop and a pending merchant verification is withdrawn. Not for food safety, nor once a remedy is decided or under way.",
   readOnly: "Your role can only view tickets",
   users: "Users",
   roles: "Roles and permissions",

@@ -268,6 +268,9 @@ export const zhCN = {
   priority: "优先级",
   mergedInto: "已合并到",
   alsoViewing: "{names} 也在查看此服务单，回复客户前请先沟通，以免重复处理",
+  withdrawForCustomer: "客户撤销",
+  withdrawForCustomerHint:
+    "客户来电或留言表示不再需要处理：服务单将关闭（不计为已解决），计时停止，待商家核实的请求一并撤回。涉及食品安全、方案已确定或正在执行的不能撤销。",
   readOnly: "您的角色只能查看服务单",
   // Admin
   users: "用户",

@@ -28,7 +28,7 @@ export function ActionModal<V extends object>({
 }) {
   const [form] = Form.useForm<V>();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem] = useState<{ title: string; reasons: string[] }>();
 
   const submit = async () => {
     let values: V;
@@ -47,7 +47,9 @@ export function ActionModal<V extends object>({
       if (!(e instanceof ApiError)) throw e;
       const named = e.details.filter((d) => d.field && fields.includes(d.field));
       form.setFields(named.map((d) => ({ name: d.field as never, errors: [d.message ?? ""] })));
-      if (named.length < e.details.length || e.details.length === 0) setProblem(e.message);
+      // Reasons the API gives about no field of this form (e.g. why a ticket cannot be withdrawn) are listed.
+      const others = e.details.filter((d) => !named.includes(d)).map((d) => d.message ?? "");
+      if (others.length || e.details.length === 0) setProblem({ title: e.message, reasons: others });
     } finally {
       setBusy(false);
     }
@@ -63,7 +65,24 @@ export function ActionModal<V extends object>({
       confirmLoading={busy}
       destroyOnHidden
     >
-      {problem && <Alert type="error" showIcon title={problem} role="alert" style={{ marginBottom: 12 }} />}
+      {problem && (
+        <Alert
+          type="error"
+          showIcon
+          title={problem.title}
+          description={
+            problem.reasons.length ? (
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {problem.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            ) : undefined
+          }
+          role="alert"
+          style={{ marginBottom: 12 }}
+        />
+      )}
       <Form form={form} layout="vertical" initialValues={initialValues} onFinish={submit}>
         {children(form)}
       </Form>

@@ -14,7 +14,7 @@ import type { Ticket } from "./types.ts";
 type Classification = RequestBody<"post", "/api/v1/tickets/{ticketNo}/classification">;
 const SEVERITIES = every<NonNullable<Classification["severity"]>>()(["serious", "general", "minor"]);
 
-type Open = null | "assign" | "reclassify" | "merge" | { to: Status };
+type Open = null | "assign" | "reclassify" | "merge" | "withdraw" | { to: Status };
 
 const isStatus = (s: string): s is Status => (STATUSES as readonly string[]).includes(s);
 
@@ -75,6 +75,9 @@ export function Actions({
         {canAssign && isOpen && <Button onClick={() => setOpen("assign")}>{t("assign")}</Button>}
         <Button onClick={() => setOpen("reclassify")}>{t("reclassify")}</Button>
         {isOpen && <Button onClick={() => setOpen("merge")}>{t("merge")}</Button>}
+        {ticket.canWithdraw && (
+          <Button onClick={() => setOpen("withdraw")}>{t("withdrawForCustomer")}</Button>
+        )}
         <Divider orientation="vertical" />
         <span style={{ color: "#8c8c8c" }}>{moves.length > 0 ? `${t("moveTo")}：` : t("noTransitions")}</span>
         {moves.map((to) => (
@@ -188,6 +191,34 @@ export function Actions({
               rules={[{ required: true, whitespace: true, message: t("reasonRequired") }]}
             >
               <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} />
+            </Form.Item>
+          </>
+        )}
+      </ActionModal>
+
+      <ActionModal<{ reason: string }>
+        title={t("withdrawForCustomer")}
+        open={open === "withdraw"}
+        onClose={close}
+        fields={["reason"]}
+        onSubmit={async (v) => {
+          await api.post("/api/v1/tickets/{ticketNo}/withdraw", {
+            path: { ticketNo },
+            body: { reason: v.reason.trim() },
+          });
+          done();
+        }}
+      >
+        {() => (
+          <>
+            <p style={{ color: "#8c8c8c" }}>{t("withdrawForCustomerHint")}</p>
+            <Form.Item
+              name="reason"
+              label={t("reason")}
+              extra={t("reasonCustomerSees")}
+              rules={[{ required: true, whitespace: true, message: t("reasonRequired") }]}
+            >
+              <Input.TextArea autoSize={{ minRows: 2 }} maxLength={200} autoFocus />
             </Form.Item>
           </>
         )}
