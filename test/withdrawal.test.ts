@@ -64,6 +64,10 @@ describe("withdrawing a request", () => {
     expect(
       (await app.as("merchant1").post(`/api/v1/tickets/${ticketNo}/withdraw`, { reason: "不要了" })).status,
     ).toBe(403);
+    const expired = client(app.url, "st_expired-or-unknown").post(`/api/v1/tickets/${ticketNo}/withdraw`, {
+      reason: "不要了",
+    });
+    expect((await expired).status).toBe(401);
     const anonymous = await pub().post(`/api/v1/tickets/${ticketNo}/withdraw`, { reason: "不要了" });
     expect(anonymous.status).toBe(400);
     expect(anonymous.body.error.details).toEqual([

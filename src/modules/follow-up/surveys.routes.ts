@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { Type as T } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { forbidden, text, validationError } from "../../platform/errors.ts";
+import { forbidden, text, unauthorized, validationError } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { allows } from "../users/roles.ts";
 import { confirmByCustomer } from "./follow-up.commands.ts";
@@ -166,6 +166,8 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { phone, reason } = request.body as { phone?: string; reason?: string };
       const words = reason?.trim() || null;
       const p = request.principal;
+      // A staff login that has expired is told so, not asked for the customer's phone.
+      if (!p && request.headers.authorization) throw unauthorized();
       if (p && !allows(p, "tickets.work")) throw forbidden();
       const missing = (field: string, zh: string, en: string) =>
         validationError([{ field, code: "REQUIRED", message: text(zh, en) }]);
