@@ -155,6 +155,7 @@ export function surveysRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           200: T.Object({ ticketNo: T.String(), status: T.String() }),
           400: ErrorSchema,
+          401: ErrorSchema,
           403: ErrorSchema,
           404: ErrorSchema,
           409: ErrorSchema,
