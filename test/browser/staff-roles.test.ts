@@ -125,7 +125,8 @@ describe("the queue for a supervisor", () => {
       await page.getByRole("button", { name: "批量指派" }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByRole("combobox").fill("agent2");
-      await page.keyboard.press("Enter");
+      // Pick the option once the agents have loaded: Enter before that selects nothing (a loaded machine).
+      await page.locator(".ant-select-item-option", { hasText: "(agent2)" }).click({ timeout: UI_TIMEOUT });
       await dialog.getByRole("button", { name: /确\s?定|OK/ }).click();
       await page
         .getByText("已指派 1 张，1 张未指派")
