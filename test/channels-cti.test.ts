@@ -1,28 +1,18 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
+import { createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 /** The hotline's CTI posting signed call events, and an agent registering the caller's request mid-call. */
 
 const SECRET = "cti-shared-secret-for-tests-0123";
-let server: TestServer;
-let admin: string;
-let agent: string;
-
-beforeAll(async () => {
-  server = await startServer({ CTI_SECRET: SECRET });
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-});
-afterAll(async () => {
-  await server?.close();
-});
+const app = served({ env: { CTI_SECRET: SECRET } }, "admin", "agent1");
 
 /** Posts a body to the webhook signed as the CTI signs it. */
 async function postSigned(body: string, secret = SECRET) {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-  const res = await fetch(`${server.url}/api/v1/channels/cti/events`, {
+  const res = await fetch(`${app.url}/api/v1/channels/cti/events`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -45,7 +35,7 @@ const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
 
 describe("phone hotline (CTI)", () => {
   it("turns a call into a phone ticket with the caller's number and the IVR category, and counts the answer rate", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const callId = `C-${randomUUID()}`;
     expect(
       (await cti({ callId, type: "call_started", at: at(0), callerNumber: `+86 ${phone}` })).status,
@@ -54,15 +44,15 @@ describe("phone hotline (CTI)", () => {
     expect(key.status).toBe(200);
     expect((await cti({ callId, type: "agent_answered", at: at(40), agent: "agent1" })).status).toBe(200);
 
-    const created = await client(server.url, agent).post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
+    const created = await app.as("agent1").post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
       orderNo,
       description: LONG_TEXT,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const ticket = await client(server.url, admin).get(`/api/v1/tickets/${created.body.ticketNo}`);
+    const ticket = await app.as("admin").get(`/api/v1/tickets/${created.body.ticketNo}`);
     expect(ticket.body).toMatchObject({ channel: "phone", category: "delivery" });
     // Asked again during the same call: the same ticket, with a note.
-    const update = await client(server.url, agent).post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
+    const update = await app.as("agent1").post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
       description: "客户补充：骑手电话打不通",
     });
     expect(update.body).toMatchObject({ ticketNo: created.body.ticketNo, created: false });
@@ -80,9 +70,11 @@ describe("phone hotline (CTI)", () => {
     // A late "answered" for an abandoned call does not turn it into an answered one.
     await cti({ callId: lost, type: "agent_answered", at: at(370), agent: "agent2" });
 
-    const metrics = await client(server.url, agent).get(
-      `/api/v1/channels/cti/metrics?from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(3600))}`,
-    );
+    const metrics = await app
+      .as("agent1")
+      .get(
+        `/api/v1/channels/cti/metrics?from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(3600))}`,
+      );
     expect(metrics.body).toMatchObject({
       calls: 2,
       offeredToAgents: 2,
@@ -91,7 +83,7 @@ describe("phone hotline (CTI)", () => {
       humanAnswerRate: 0.5,
       averageWaitSeconds: 30,
     });
-    const scraped = await (await fetch(`${server.url}/metrics`)).text();
+    const scraped = await (await fetch(`${app.url}/metrics`)).text();
     expect(scraped).toContain("aftersale_hotline_calls_24h");
   });
 
