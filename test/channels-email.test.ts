@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InboundMail, startInboundMail } from "../src/modules/channels/email/email.listener.ts";
 import { findInboundMail } from "../src/modules/channels/email/email.store.ts";
 import { jpeg } from "./helpers/evidence.ts";
-import { client, createOrder, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { createOrder } from "./helpers/server.ts";
 
 /**
  * Inbound e-mail with real protocol peers: nodemailer delivers to the listener over SMTP, and the
@@ -15,9 +16,7 @@ import { client, createOrder, login, startServer, type TestServer } from "./help
 
 const relayed: ParsedMail[] = [];
 let relay: SMTPServer;
-let server: TestServer;
 let inbound: InboundMail;
-let admin: string;
 let send: Transporter;
 
 beforeAll(async () => {
@@ -33,25 +32,32 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  server = await startServer({
-    SMTP_HOST: "127.0.0.1",
-    SMTP_PORT_OUT: String((relay.server.address() as AddressInfo).port),
-    SMTP_FROM: "售后服务 <service@aftersale.test>",
-  });
+});
+afterAll(() => new Promise<void>((resolve) => relay.close(() => resolve())));
+
+// Hooks run in order (and after-hooks in reverse): the relay is up before the server, closed after it.
+const app = served(
+  {
+    env: () => ({
+      SMTP_HOST: "127.0.0.1",
+      SMTP_PORT_OUT: String((relay.server.address() as AddressInfo).port),
+      SMTP_FROM: "售后服务 <service@aftersale.test>",
+    }),
+  },
+  "admin",
+);
+
+beforeAll(async () => {
   inbound = await startInboundMail(
-    server.app.ctx,
+    app.server.app.ctx,
     { port: 0, host: "127.0.0.1", maxBytes: 5 * 1024 * 1024 },
-    server.app.http.log,
+    app.server.app.http.log,
   );
   send = nodemailer.createTransport({ host: "127.0.0.1", port: inbound.port, secure: false });
-  admin = await login(server.url, "admin");
 });
-
 afterAll(async () => {
   send?.close();
   await inbound?.close();
-  await server?.close();
-  await new Promise<void>((resolve) => relay.close(() => resolve()));
 });
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>): Promise<T> {
@@ -71,13 +77,13 @@ const replyTo = (address: string) =>
 
 const processed = (messageId: string) =>
   eventually(`mail ${messageId} processed`, async () => {
-    const row = await findInboundMail(server.app.ctx.db, messageId);
+    const row = await findInboundMail(app.server.app.ctx.db, messageId);
     return row?.status === "processed" ? row : undefined;
   });
 
 describe("inbound e-mail", () => {
   it("turns a mail into an e-mail ticket with its photo and answers with the ticket number, promise and hours", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const from = `li.${orderNo.toLowerCase()}@customer.test`;
     const messageId = `<first-${orderNo}@customer.test>`;
     await send.sendMail({
@@ -101,7 +107,7 @@ describe("inbound e-mail", () => {
     expect(reply.text).toContain("工作日 09:00–21:00");
     expect(reply.text).toContain("invoice.exe");
 
-    const ticket = await client(server.url, admin).get(`/api/v1/tickets/${ticketNo}`);
+    const ticket = await app.as("admin").get(`/api/v1/tickets/${ticketNo}`);
     expect(ticket.status).toBe(200);
     expect(ticket.body).toMatchObject({ channel: "email", category: "delivery" });
     expect(ticket.body.attachments).toHaveLength(1);
@@ -119,10 +125,10 @@ describe("inbound e-mail", () => {
       text: `补充一下：骑手电话一直打不通。\n\n在 2026年11月25日 写道：\n> ${reply.text?.slice(0, 40)}`,
     });
     expect((await processed(replyId)).outcome).toBe("thread");
-    const after = await client(server.url, admin).get(`/api/v1/tickets/${ticketNo}`);
+    const after = await app.as("admin").get(`/api/v1/tickets/${ticketNo}`);
     const message = after.body.events.find((e: { type: string }) => e.type === "customer_message");
     expect(message.data.body).toBe("补充一下：骑手电话一直打不通。");
-    const queue = await client(server.url, admin).get(`/api/v1/tickets?q=${orderNo}`);
+    const queue = await app.as("admin").get(`/api/v1/tickets?q=${orderNo}`);
     expect(queue.body.total).toBe(1);
 
     // The same message delivered again (a sender's retry) is accepted and ignored.
@@ -134,12 +140,12 @@ describe("inbound e-mail", () => {
       text: "重复",
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await client(server.url, admin).get(`/api/v1/tickets?q=${orderNo}`)).body.total).toBe(1);
+    expect((await app.as("admin").get(`/api/v1/tickets?q=${orderNo}`)).body.total).toBe(1);
     expect(relayed.filter((m) => (m.to as { text: string }).text.includes(from))).toHaveLength(1);
   });
 
   it("registers a mail whose subject, text and file name hold NUL characters, without them", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const from = `nul.${orderNo.toLowerCase()}@customer.test`;
     const messageId = `<nul-${orderNo}@customer.test>`;
     // PostgreSQL cannot store a NUL; a mail cannot be refused like a request, so they are dropped.
@@ -153,7 +159,7 @@ describe("inbound e-mail", () => {
     });
     const row = await processed(messageId);
     expect(row.outcome).toBe("ticket");
-    const ticket = await client(server.url, admin).get(`/api/v1/tickets/${row.ticket_no}`);
+    const ticket = await app.as("admin").get(`/api/v1/tickets/${row.ticket_no}`);
     expect(ticket.body.description).toContain("外卖送晚了");
     expect(ticket.body.description).toContain("等了一个多小时还没送到");
     expect(JSON.stringify(ticket.body)).not.toContain("\\u0000");
@@ -161,7 +167,7 @@ describe("inbound e-mail", () => {
   });
 
   it("asks for the missing order number by name, and registers once the customer answers", async () => {
-    const { phone, orderNo } = await createOrder(server.url, admin);
+    const { phone, orderNo } = await createOrder(app.url, app.token.admin);
     const from = `wang.${orderNo.toLowerCase()}@customer.test`;
     const firstId = `<ask-${orderNo}@customer.test>`;
     await send.sendMail({
@@ -186,7 +192,7 @@ describe("inbound e-mail", () => {
     });
     const answered = await processed(`<answer-${orderNo}@customer.test>`);
     expect(answered.outcome).toBe("ticket");
-    const ticket = await client(server.url, admin).get(`/api/v1/tickets/${answered.ticket_no}`);
+    const ticket = await app.as("admin").get(`/api/v1/tickets/${answered.ticket_no}`);
     expect(ticket.body.channel).toBe("email");
     expect(ticket.body.description).toContain("头发");
     await eventually("the acknowledgement", async () =>

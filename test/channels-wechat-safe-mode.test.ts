@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { served } from "./helpers/served.ts";
 
 /**
  * The official account in safe mode (安全模式), with the test playing WeChat: it encrypts each message with
@@ -10,12 +10,7 @@ import { startServer, type TestServer } from "./helpers/server.ts";
 const TOKEN = "aftersaleSafe2026";
 const APP_ID = "wx1234567890abcdef";
 const AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_AES_KEY: AES_KEY });
-});
-afterAll(() => server?.close());
+const app = served({ env: { WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_AES_KEY: AES_KEY } });
 
 const sha1 = (...parts: string[]) => createHash("sha1").update(parts.sort().join("")).digest("hex");
 
@@ -59,7 +54,7 @@ async function deliver(content: string, opts: { aesKey?: string; badSignature?: 
     encrypt_type: "aes",
     msg_signature: opts.badSignature ? "0".repeat(40) : sha1(TOKEN, timestamp, nonce, encrypted),
   });
-  const res = await fetch(`${server.url}/api/v1/channels/wechat?${q}`, {
+  const res = await fetch(`${app.url}/api/v1/channels/wechat?${q}`, {
     method: "POST",
     headers: { "content-type": "text/xml" },
     body: `<xml><ToUserName><![CDATA[gh_aftersale]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseWechatXml, wechatSignature } from "../src/modules/channels/wechat/wechat.domain.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
 
 /** The official account's server URL, called as WeChat calls it: signed query, XML body, 5-second limit. */
 
 const TOKEN = "aftersaleWechat2026";
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer({ WECHAT_TOKEN: TOKEN });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const app = served({ env: { WECHAT_TOKEN: TOKEN } });
 
 function signed(extra: Record<string, string> = {}, token = TOKEN) {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -23,7 +16,7 @@ function signed(extra: Record<string, string> = {}, token = TOKEN) {
     nonce,
     ...extra,
   });
-  return `${server.url}/api/v1/channels/wechat?${q}`;
+  return `${app.url}/api/v1/channels/wechat?${q}`;
 }
 
 const message = (fields: Record<string, string>) =>
@@ -69,7 +62,7 @@ describe("WeChat official account", () => {
       (await post(signed(), message({ MsgType: "text", Content: "量子纠缠的哲学意义", MsgId: "1002" }))).text,
     )!;
     expect(unsure.Content).toContain("人工客服");
-    expect(unsure.Content).toContain(`${server.app.ctx.config.publicUrl}/h5/new?channel=wechat`);
+    expect(unsure.Content).toContain(`${app.server.app.ctx.config.publicUrl}/h5/new?channel=wechat`);
     const click = parseWechatXml(
       (await post(signed(), message({ MsgType: "event", Event: "CLICK", EventKey: "AFTERSALE_FORM" }))).text,
     )!;
@@ -80,7 +73,7 @@ describe("WeChat official account", () => {
     const asked = parseWechatXml(
       (await post(signed(), message({ MsgType: "text", Content: "我的售后", MsgId: "1003" }))).text,
     )!;
-    expect(asked.Content).toContain(`${server.app.ctx.config.publicUrl}/h5/mine`);
+    expect(asked.Content).toContain(`${app.server.app.ctx.config.publicUrl}/h5/mine`);
   });
 
   it("refuses a message with a bad or missing signature", async () => {
@@ -88,7 +81,7 @@ describe("WeChat official account", () => {
     expect(forged.status).toBe(401);
     expect(JSON.parse(forged.text).error.code).toBe("INVALID_SIGNATURE");
     const unsigned = await post(
-      `${server.url}/api/v1/channels/wechat`,
+      `${app.url}/api/v1/channels/wechat`,
       message({ MsgType: "text", Content: "你好" }),
     );
     expect(unsigned.status).toBe(401);
