@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { download, jpeg, mp4, noisyJpeg, png, upload, webp } from "./helpers/evidence.ts";
 import { served } from "./helpers/served.ts";
-import { client, createOrder, LONG_TEXT, startServer, type TestServer } from "./helpers/server.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 const app = served("admin", "agent1");
 
@@ -77,11 +77,7 @@ describe("uploading evidence", () => {
 });
 
 describe("size limits", () => {
-  let small: TestServer;
-  beforeAll(async () => {
-    small = await startServer({ UPLOAD_MAX_IMAGE_BYTES: "2000", UPLOAD_MAX_VIDEO_BYTES: "100000" });
-  });
-  afterAll(() => small?.close());
+  const small = served({ env: { UPLOAD_MAX_IMAGE_BYTES: "2000", UPLOAD_MAX_VIDEO_BYTES: "100000" } });
 
   it("refuses a photo over the image limit with 413 and still takes a small one", async () => {
     const big = await noisyJpeg(100);

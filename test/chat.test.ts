@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { timelineText } from "../src/modules/tickets/timeline.ts";
 import { type Frame, Peer } from "./helpers/chat-peer.ts";
 import { served } from "./helpers/served.ts";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { client, createOrder, LONG_TEXT, login } from "./helpers/server.ts";
 
 /**
  * Live chat over real WebSocket clients: the customer's widget and an agent's workspace, as the browser
@@ -265,12 +265,8 @@ describe("hostile input", () => {
 });
 
 describe("nobody takes the chat in time", () => {
-  let quick: TestServer;
-  beforeAll(async () => {
-    // The offer comes after one second here instead of thirty.
-    quick = await startServer({ CHAT_CALLBACK_OFFER_SECONDS: "1" });
-  });
-  afterAll(() => quick?.close());
+  // The offer comes after one second here instead of thirty.
+  const quick = served({ env: { CHAT_CALLBACK_OFFER_SECONDS: "1" } });
 
   it("offers a callback, and 回电 turns the waiting chat into a ticket with the customer's question", async () => {
     const quickAdmin = await login(quick.url, "admin");
