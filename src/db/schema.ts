@@ -648,6 +648,7 @@ export interface ReportMeasures {
   late_delivery: number;
   rider_compensation_fen: number;
   positive_feedback: number;
+  withdrawn: number;
 }
 
 export interface ReportTicketFactsTable extends ReportMeasures {

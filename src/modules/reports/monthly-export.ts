@@ -46,6 +46,7 @@ type KpiName =
   | "satisfactionAvg"
   | "secondRoundRate"
   | "escalationRate"
+  | "withdrawalRate"
   | "avgFirstResponseMinutes"
   | "slaAttainment";
 const KPI_ROWS: {
@@ -59,6 +60,7 @@ const KPI_ROWS: {
   { kpi: "satisfactionAvg", rate: false, target: "satisfaction" },
   { kpi: "secondRoundRate", rate: true },
   { kpi: "escalationRate", rate: true },
+  { kpi: "withdrawalRate", rate: true },
   { kpi: "avgFirstResponseMinutes", rate: false },
   { kpi: "slaAttainment", rate: true },
 ];

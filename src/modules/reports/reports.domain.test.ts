@@ -39,6 +39,7 @@ const ticket = (over: Partial<TicketRaw> = {}): TicketRaw => ({
   riderId: null,
   lateDelivery: false,
   riderCompensationFen: 0,
+  withdrawn: false,
   ...over,
 });
 
@@ -105,6 +106,21 @@ describe("a ticket's contribution", () => {
     expect(reopened.measures).toMatchObject({ received: 1, resolved: 0, second_round: 1, escalated: 1 });
     expect(factOf(ticket({ mergedInto: "T0" })).measures.received).toBe(0);
     expect(factOf(ticket({ status: "not_applicable" })).measures.not_applicable).toBe(1);
+  });
+
+  it("counts a withdrawal only while the ticket ended withdrawn, outside the resolution rate", () => {
+    const withdrawn = factOf(ticket({ status: "closed", withdrawn: true }));
+    expect(withdrawn.measures).toMatchObject({ received: 1, withdrawn: 1, not_applicable: 1, resolved: 0 });
+    // Reopened after the withdrawal and then resolved: a resolution, not a withdrawal.
+    const resolvedLater = factOf(
+      ticket({ status: "closed", withdrawn: true, resolvedAt: at("2026-05-11T02:00:00Z") }),
+    );
+    expect(resolvedLater.measures).toMatchObject({ withdrawn: 0, resolved: 1 });
+    expect(factOf(ticket({ status: "reopened", withdrawn: true })).measures.withdrawn).toBe(0);
+    expect(factOf(ticket({ status: "closed", withdrawn: true, mergedInto: "T0" })).measures.withdrawn).toBe(
+      0,
+    );
+    expect(kpisOf({ ...withdrawn.measures, received: 4 }).withdrawalRate).toBe(0.25);
   });
 
   it("moves a reclassified ticket between rollup rows instead of counting it twice", () => {

@@ -28,6 +28,7 @@ export const MEASURES = [
   "late_delivery",
   "rider_compensation_fen",
   "positive_feedback",
+  "withdrawn",
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 export type Measures = Record<Measure, number>;
@@ -76,6 +77,8 @@ export interface TicketRaw {
   lateDelivery: boolean;
   /** Money of approved remedies whose payer is the rider (骑手承担), in fen. */
   riderCompensationFen: number;
+  /** The customer withdrew it (撤销申请) and it ended so: closed without a resolution. */
+  withdrawn: boolean;
 }
 
 export interface FactKey {
@@ -134,6 +137,8 @@ export function factOf(t: TicketRaw): TicketFact {
   m.rider_compensation_fen = t.riderCompensationFen;
   // 4 or 5 of 5 is good feedback: it earns the merchant and the rider reward points (DOMAIN §8).
   m.positive_feedback = t.score !== null && t.score >= 4 ? 1 : 0;
+  // Reopened and resolved later, it is a resolution, not a withdrawal.
+  m.withdrawn = t.withdrawn && t.status === "closed" && !t.resolvedAt ? 1 : 0;
   if (t.firstRespondedAt) {
     m.first_response_count = 1;
     m.first_response_minutes_sum = minutesBetween(t.createdAt, t.firstRespondedAt);
@@ -255,6 +260,8 @@ export interface Kpis {
   surveys: number;
   secondRoundRate: number | null;
   escalationRate: number | null;
+  /** Share of the tickets their customer withdrew (撤销申请): high when customers give up waiting. */
+  withdrawalRate: number | null;
   avgFirstResponseMinutes: number | null;
   /** Share of stopped first-response clocks that stopped in time. */
   firstResponseOnTime: number | null;
@@ -273,6 +280,7 @@ export function kpisOf(m: Measures): Kpis {
     surveys: m.score_count,
     secondRoundRate: ratio(m.second_round, m.received),
     escalationRate: ratio(m.escalated, m.received),
+    withdrawalRate: ratio(m.withdrawn, m.received),
     avgFirstResponseMinutes: average(m.first_response_minutes_sum, m.first_response_count),
     firstResponseOnTime: onTime(m.first_response_met, m.first_response_breached),
     resolutionOnTime: onTime(m.resolution_met, m.resolution_breached),
@@ -298,6 +306,7 @@ export function changeOf(current: Kpis, previous: Kpis): KpiChange {
     satisfactionAvg: diff(current.satisfactionAvg, previous.satisfactionAvg, 2),
     secondRoundRate: diff(current.secondRoundRate, previous.secondRoundRate, 4),
     escalationRate: diff(current.escalationRate, previous.escalationRate, 4),
+    withdrawalRate: diff(current.withdrawalRate, previous.withdrawalRate, 4),
     avgFirstResponseMinutes: diff(current.avgFirstResponseMinutes, previous.avgFirstResponseMinutes, 1),
     firstResponseOnTime: diff(current.firstResponseOnTime, previous.firstResponseOnTime, 4),
     resolutionOnTime: diff(current.resolutionOnTime, previous.resolutionOnTime, 4),

@@ -17,6 +17,7 @@ export const Kpis = T.Object({
   surveys: T.Integer(),
   secondRoundRate: Rate,
   escalationRate: Rate,
+  withdrawalRate: Rate,
   avgFirstResponseMinutes: Num,
   firstResponseOnTime: Rate,
   resolutionOnTime: Rate,

@@ -40,6 +40,7 @@ interface RawRow {
   rider_id: string | null;
   late_delivery: boolean | null;
   rider_compensation_fen: string | number;
+  withdrawn: boolean;
 }
 
 const rawSelect = sql`
@@ -60,7 +61,10 @@ const rawSelect = sql`
     (select coalesce(sum((i->>'amountFen')::bigint), 0) from remedies r
       cross join lateral jsonb_array_elements(r.items) i
       where r.ticket_no = t.ticket_no and r.status = 'approved' and i->>'payer' = 'rider')::bigint
-      as rider_compensation_fen
+      as rider_compensation_fen,
+    (t.status = 'closed' and t.resolved_at is null and exists (select 1 from ticket_events e
+      where e.ticket_no = t.ticket_no and e.type = 'status_changed' and e.data->>'withdrawn' = 'true'))
+      as withdrawn
   from tickets t`;
 
 const rawOf = (r: RawRow): TicketRaw => ({
@@ -84,6 +88,7 @@ const rawOf = (r: RawRow): TicketRaw => ({
   riderId: r.rider_id,
   lateDelivery: r.late_delivery === true,
   riderCompensationFen: Number(r.rider_compensation_fen ?? 0),
+  withdrawn: r.withdrawn === true,
 });
 
 export async function rawTickets(db: Executor, ticketNos: readonly string[]): Promise<TicketRaw[]> {

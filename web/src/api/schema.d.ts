@@ -13967,6 +13967,8 @@ export interface paths {
                                 secondRoundRate: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 escalationRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                withdrawalRate: number | null;
                                 avgFirstResponseMinutes: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 firstResponseOnTime: number | null;
@@ -15119,6 +15121,8 @@ export interface paths {
                                 secondRoundRate: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 escalationRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                withdrawalRate: number | null;
                                 avgFirstResponseMinutes: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 firstResponseOnTime: number | null;
@@ -15157,6 +15161,8 @@ export interface paths {
                                 secondRoundRate: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 escalationRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                withdrawalRate: number | null;
                                 avgFirstResponseMinutes: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 firstResponseOnTime: number | null;
@@ -15178,6 +15184,8 @@ export interface paths {
                                 secondRoundRate: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 escalationRate: number | null;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                withdrawalRate: number | null;
                                 avgFirstResponseMinutes: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 firstResponseOnTime: number | null;

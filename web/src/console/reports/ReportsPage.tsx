@@ -121,6 +121,11 @@ export function ReportsPage() {
             </Col>
             <Col xs={12} md={6}>
               <Card>
+                <Statistic title={w("withdrawal")} value={pct(r.kpis.withdrawalRate)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card>
                 <Statistic title={w("complaintRate")} value={pct(r.complaintRate)} />
               </Card>
             </Col>

@@ -14,6 +14,7 @@ const WORDS = {
   firstResponse: ["平均首次响应（分钟）", "Avg first response (min)"],
   secondRound: ["二次处理率", "Second-round rate"],
   escalation: ["升级率", "Escalation rate"],
+  withdrawal: ["撤销率", "Withdrawal rate"],
   complaintRate: ["投诉率（工单/订单）", "Complaint rate (tickets/orders)"],
   target: ["目标", "Target"],
   met: ["达标", "On target"],
