@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, createOrder, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, createOrder, LONG_TEXT } from "./helpers/server.ts";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -55,8 +56,7 @@ async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms 
 // The embedded database lives inside the process: it cannot go away on its own.
 describe.skipIf(!DATABASE_URL)("when PostgreSQL goes away and comes back", () => {
   let relay: Relay;
-  let server: TestServer;
-  let admin: string;
+  let throughRelay: string;
 
   beforeAll(async () => {
     const url = new URL(DATABASE_URL!);
@@ -64,19 +64,18 @@ describe.skipIf(!DATABASE_URL)("when PostgreSQL goes away and comes back", () =>
     await relay.open();
     url.hostname = "127.0.0.1";
     url.port = String(relay.port);
-    server = await startServer({ DATABASE_URL: url.toString() });
-    admin = await login(server.url, "admin");
+    throughRelay = url.toString();
   });
-  afterAll(async () => {
-    await server?.close();
-    await relay?.cut();
-  });
+  afterAll(() => relay?.cut());
+  // Hooks run in order, after-hooks in reverse: the app reaches PostgreSQL through the relay opened above
+  // (its port known only then), and closes before the relay does.
+  const app = served({ env: () => ({ DATABASE_URL: throughRelay }) }, "admin");
 
   it("answers 503 with Retry-After, says why on /healthz, and serves again by itself", async () => {
-    const first = await createOrder(server.url, admin);
-    const second = await createOrder(server.url, admin);
+    const first = await createOrder(app.url, app.token.admin);
+    const second = await createOrder(app.url, app.token.admin);
     const request = (c: { phone: string; orderNo: string }) =>
-      client(server.url).post("/api/v1/tickets", {
+      client(app.url).post("/api/v1/tickets", {
         channel: "app",
         phone: c.phone,
         orderNo: c.orderNo,
@@ -84,7 +83,7 @@ describe.skipIf(!DATABASE_URL)("when PostgreSQL goes away and comes back", () =>
       });
 
     await relay.cut();
-    const health = await client(server.url).get("/healthz");
+    const health = await client(app.url).get("/healthz");
     expect(health.status).toBe(503);
     expect(health.headers.get("retry-after")).toBe("5");
     expect(health.body.reason).toMatch(/database unreachable/);
@@ -97,7 +96,7 @@ describe.skipIf(!DATABASE_URL)("when PostgreSQL goes away and comes back", () =>
 
     await relay.open();
     const healthy = await eventually(
-      () => client(server.url).get("/healthz"),
+      () => client(app.url).get("/healthz"),
       (r) => r.status === 200,
     );
     expect(healthy.status).toBe(200);
@@ -105,7 +104,7 @@ describe.skipIf(!DATABASE_URL)("when PostgreSQL goes away and comes back", () =>
     const retried = await request(first);
     expect(retried.status).toBe(201);
     expect((await request(second)).status).toBe(201);
-    const mine = await client(server.url, admin).get(`/api/v1/tickets?q=${first.orderNo}`);
+    const mine = await app.as("admin").get(`/api/v1/tickets?q=${first.orderNo}`);
     expect(mine.body.total).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { jpeg, upload } from "./helpers/evidence.ts";
 import { openTicket, WRONG_CHERRIES } from "./helpers/remedies.ts";
 import { ROUTE_MATRIX, type RouteRule } from "./helpers/route-matrix.ts";
-import { client, freshCustomer, LONG_TEXT, login, startServer, type TestServer } from "./helpers/server.ts";
+import { served } from "./helpers/served.ts";
+import { client, freshCustomer, LONG_TEXT, login } from "./helpers/server.ts";
 
 /**
  * Tenant isolation on every route that takes an id, enumerated from the route matrix so a new route is
@@ -11,14 +12,8 @@ import { client, freshCustomer, LONG_TEXT, login, startServer, type TestServer }
  * another rider's ticket, order, remedy, execution order, attachment, suggestion… and get 403 or 404,
  * never a word of its data; a customer with one phone never opens another customer's ticket.
  */
-let server: TestServer;
-let admin: string;
-let agent: string;
-let merchant1: string;
-let rider1: string;
-let warehouse: string;
-
 const CTI_SECRET = "cti-shared-secret-for-tests-0123";
+const app = served({ env: { CTI_SECRET } }, "admin", "agent1", "merchant1", "rider1", "warehouse1");
 
 /** A hotline call as the CTI reports it (signed webhook). */
 async function hotlineCall(callerNumber: string): Promise<string> {
@@ -31,7 +26,7 @@ async function hotlineCall(callerNumber: string): Promise<string> {
     callerNumber,
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const res = await fetch(`${server.url}/api/v1/channels/cti/events`, {
+  const res = await fetch(`${app.url}/api/v1/channels/cti/events`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -59,16 +54,9 @@ let own: { ticketNo: string; phone: string };
 let foreignBefore: { status: string; events: number };
 
 beforeAll(async () => {
-  server = await startServer({ CTI_SECRET });
-  admin = await login(server.url, "admin");
-  agent = await login(server.url, "agent1");
-  merchant1 = await login(server.url, "merchant1");
-  rider1 = await login(server.url, "rider1");
-  warehouse = await login(server.url, "warehouse1");
-
   // Another merchant (M002) with its own login, and a ticket of its own with another rider (R002).
   const username = `merchant2x${process.pid % 10000}`;
-  const made = await client(server.url, admin).post("/api/v1/users", {
+  const made = await app.as("admin").post("/api/v1/users", {
     username,
     displayName: "别家商户",
     password: "merchant2-passw0rd",
@@ -76,17 +64,17 @@ beforeAll(async () => {
     merchantIds: ["M002"],
   });
   expect(made.status).toBe(201);
-  const merchant2 = await login(server.url, username, "merchant2-passw0rd");
-  const suggestion = await client(server.url, merchant2).post("/api/v1/merchant/suggestions", {
+  const merchant2 = await login(app.url, username, "merchant2-passw0rd");
+  const suggestion = await client(app.url, merchant2).post("/api/v1/merchant/suggestions", {
     topic: "别家商户的建议",
     details: `${MARKER_NAME}希望增加结算对账报表，每月手工核对太累。`,
   });
   expect(suggestion.status).toBe(201);
 
-  const photo = await upload(server.url, await jpeg("#123456"));
+  const photo = await upload(app.url, await jpeg("#123456"));
   expect(photo.status).toBe(201);
   const c = freshCustomer();
-  const order = await client(server.url, admin).put(`/api/v1/orders/${c.orderNo}`, {
+  const order = await app.as("admin").put(`/api/v1/orders/${c.orderNo}`, {
     businessLine: "food_delivery",
     customerPhone: c.phone,
     merchantId: "M002",
@@ -98,7 +86,7 @@ beforeAll(async () => {
     deliveredAt: new Date(Date.now() - 3600_000).toISOString(),
   });
   expect(order.status).toBe(201);
-  const filed = await client(server.url).post("/api/v1/tickets", {
+  const filed = await client(app.url).post("/api/v1/tickets", {
     channel: "app",
     phone: c.phone,
     orderNo: c.orderNo,
@@ -109,7 +97,7 @@ beforeAll(async () => {
   });
   expect(filed.status).toBe(201);
   const ticketNo = filed.body.ticketNo as string;
-  const staff = client(server.url, agent);
+  const staff = app.as("agent1");
   expect(
     (
       await staff.post(`/api/v1/tickets/${ticketNo}/classification`, {
@@ -124,11 +112,9 @@ beforeAll(async () => {
   expect(remedy.status).toBe(201);
 
   // An execution order (a warehouse resend) of a fresh-food merchant that is not M001 either.
-  const cherries = await openTicket(server, admin, agent, WRONG_CHERRIES);
+  const cherries = await openTicket(app.server, app.token.admin, app.token.agent1, WRONG_CHERRIES);
   expect((await staff.post(`/api/v1/tickets/${cherries.ticketNo}/remedies`, {})).status).toBe(201);
-  const board = await client(server.url, warehouse).get(
-    `/api/v1/execution-orders?ticketNo=${cherries.ticketNo}`,
-  );
+  const board = await app.as("warehouse1").get(`/api/v1/execution-orders?ticketNo=${cherries.ticketNo}`);
   expect(board.body.items.length).toBeGreaterThan(0);
 
   foreign = {
@@ -140,12 +126,11 @@ beforeAll(async () => {
     attachmentId: photo.body.id,
     suggestionId: suggestion.body.id,
   };
-  const mine = await openTicket(server, admin, agent, { category: "delivery" });
+  const mine = await openTicket(app.server, app.token.admin, app.token.agent1, { category: "delivery" });
   own = { ticketNo: mine.ticketNo, phone: mine.phone };
-  const t = (await client(server.url, admin).get(`/api/v1/tickets/${ticketNo}`)).body;
+  const t = (await app.as("admin").get(`/api/v1/tickets/${ticketNo}`)).body;
   foreignBefore = { status: t.status, events: t.events.length };
 });
-afterAll(() => server?.close());
 
 /** The id each path parameter gets: the foreign object's where there is one, else an id that exists nowhere. */
 function foreignUrl(url: string): string {
@@ -190,7 +175,7 @@ const key = (r: RouteRule) => `${r.method} ${r.url}`;
 async function call(rule: RouteRule, token?: string) {
   const hasBody = rule.method === "POST" || rule.method === "PUT";
   // Public routes take the customer's proof: here a real phone, but of another customer than the ticket's.
-  const res = await fetch(`${server.url}${foreignUrl(rule.url)}?phone=${own.phone}`, {
+  const res = await fetch(`${app.url}${foreignUrl(rule.url)}?phone=${own.phone}`, {
     method: rule.method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -213,7 +198,7 @@ function neverLeaks(text: string) {
 describe("the routes that take an id", () => {
   it("are many, and the foreign objects are real (admin reads them)", async () => {
     expect(idRoutes.length).toBeGreaterThan(40);
-    const a = client(server.url, admin);
+    const a = app.as("admin");
     expect((await a.get(`/api/v1/tickets/${foreign.ticketNo}`)).body.customerName).toBe(MARKER_NAME);
     expect((await a.get(`/api/v1/remedies/${foreign.remedyId}`)).status).toBe(200);
     expect((await a.get(`/api/v1/execution-orders/${foreign.executionOrderId}`)).status).toBe(200);
@@ -222,13 +207,13 @@ describe("the routes that take an id", () => {
 
   // Own objects open: the refusals below are about whose object it is, not a blanket 403.
   it("let merchant1 and rider1 open their own ticket", async () => {
-    expect((await client(server.url, merchant1).get(`/api/v1/tickets/${own.ticketNo}`)).status).toBe(200);
-    expect((await client(server.url, rider1).get(`/api/v1/tickets/${own.ticketNo}`)).status).toBe(200);
+    expect((await app.as("merchant1").get(`/api/v1/tickets/${own.ticketNo}`)).status).toBe(200);
+    expect((await app.as("rider1").get(`/api/v1/tickets/${own.ticketNo}`)).status).toBe(200);
   });
 
   for (const [who, tokenOf] of [
-    ["merchant1 (M001)", () => merchant1],
-    ["rider1 (R001)", () => rider1],
+    ["merchant1 (M001)", () => app.token.merchant1],
+    ["rider1 (R001)", () => app.token.rider1],
     ["a customer (no login)", () => undefined],
   ] as const)
     it.each(idRoutes.map((r) => [key(r), r] as const))(`refuse ${who}: %s`, async (_name, rule) => {
@@ -239,7 +224,7 @@ describe("the routes that take an id", () => {
     });
 
   it("leave the foreign ticket as it was after all those attempts", async () => {
-    const t = (await client(server.url, admin).get(`/api/v1/tickets/${foreign.ticketNo}`)).body;
+    const t = (await app.as("admin").get(`/api/v1/tickets/${foreign.ticketNo}`)).body;
     expect({ status: t.status, events: t.events.length }).toEqual(foreignBefore);
     expect(t.assignee).toMatchObject({ username: "agent1" });
     expect(
@@ -251,17 +236,17 @@ describe("the routes that take an id", () => {
 describe("writes through another object", () => {
   it("do not let merchant1 file a hotline call into another merchant's ticket", async () => {
     const callId = await hotlineCall(own.phone);
-    const r = await client(server.url, merchant1).post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
+    const r = await app.as("merchant1").post(`/api/v1/channels/cti/calls/${callId}/ticket`, {
       ticketNo: foreign.ticketNo,
       description: LONG_TEXT,
     });
     expect(r.status).toBe(404);
     neverLeaks(JSON.stringify(r.body));
-    const t = (await client(server.url, admin).get(`/api/v1/tickets/${foreign.ticketNo}`)).body;
+    const t = (await app.as("admin").get(`/api/v1/tickets/${foreign.ticketNo}`)).body;
     expect(t.events.some((e: { type: string }) => e.type === "hotline_call")).toBe(false);
     // The agent on the call may: the refusal is about whose ticket it is.
     const agentCall = await hotlineCall(own.phone);
-    const ok = await client(server.url, agent).post(`/api/v1/channels/cti/calls/${agentCall}/ticket`, {
+    const ok = await app.as("agent1").post(`/api/v1/channels/cti/calls/${agentCall}/ticket`, {
       ticketNo: own.ticketNo,
       description: LONG_TEXT,
     });
@@ -271,49 +256,44 @@ describe("writes through another object", () => {
 
 describe("well-formed writes on foreign objects", () => {
   it("are refused as if the object did not exist", async () => {
-    const m = client(server.url, merchant1);
+    const m = app.as("merchant1");
     const answers = [
       await m.post(`/api/v1/tickets/${foreign.ticketNo}/merchant-verification`, {
         decision: "dispute",
         statement: "不是我们的责任",
       }),
       await m.post(`/api/v1/execution-orders/${foreign.executionOrderId}/transitions`, { to: "in_progress" }),
-      await client(server.url, rider1).post(
-        `/api/v1/execution-orders/${foreign.executionOrderId}/transitions`,
-        {
-          to: "in_progress",
-        },
-      ),
+      await app.as("rider1").post(`/api/v1/execution-orders/${foreign.executionOrderId}/transitions`, {
+        to: "in_progress",
+      }),
     ];
     for (const r of answers) {
       expect([403, 404], JSON.stringify(r.body)).toContain(r.status);
       neverLeaks(JSON.stringify(r.body));
     }
-    const order = (
-      await client(server.url, admin).get(`/api/v1/execution-orders/${foreign.executionOrderId}`)
-    ).body;
+    const order = (await app.as("admin").get(`/api/v1/execution-orders/${foreign.executionOrderId}`)).body;
     expect(order.status).toBe("open");
   });
 });
 
 describe("lists and searches", () => {
   it("never show merchant1 or rider1 the other merchant's ticket, even searched by number", async () => {
-    for (const token of [merchant1, rider1]) {
-      const r = await client(server.url, token).get(`/api/v1/tickets?q=${foreign.ticketNo}`);
+    for (const token of [app.token.merchant1, app.token.rider1]) {
+      const r = await client(app.url, token).get(`/api/v1/tickets?q=${foreign.ticketNo}`);
       expect(r.status).toBe(200);
       expect(r.body.total).toBe(0);
       neverLeaks(JSON.stringify(r.body));
     }
-    const board = await client(server.url, merchant1).get("/api/v1/execution-orders?limit=200");
+    const board = await app.as("merchant1").get("/api/v1/execution-orders?limit=200");
     expect(board.body.items.some((o: { id: string }) => o.id === foreign.executionOrderId)).toBe(false);
-    const mine = await client(server.url, merchant1).get("/api/v1/merchant/suggestions");
+    const mine = await app.as("merchant1").get("/api/v1/merchant/suggestions");
     expect(mine.body.items.some((s: { id: string }) => s.id === foreign.suggestionId)).toBe(false);
   });
 });
 
 describe("customers", () => {
   it("never open another customer's ticket with their own phone", async () => {
-    const anon = client(server.url);
+    const anon = client(app.url);
     const asOwnPhone = (path: string) => anon.get(`${path}?phone=${own.phone}`);
     for (const path of ["progress", "messages", "remedy"]) {
       const r = await asOwnPhone(`/api/v1/tickets/${foreign.ticketNo}/${path}`);
