@@ -54,3 +54,22 @@ export function useAllPacks() {
     return new Map(packs.map((p) => [p.businessLine as string, p]));
   }, []);
 }
+
+/**
+ * The business lines' names from the packs, for tags and pickers (a report's line picker, a knowledge
+ * entry's lines); `everyLine` names "*" (every line). A line shows as its code until the packs arrive.
+ */
+export function useLineNames(locale: Locale, everyLine = "*") {
+  const packs = usePackList();
+  const items = packs.data?.items ?? [];
+  const name = (line: string) =>
+    line === "*" ? everyLine : (items.find((p) => p.businessLine === line)?.labels[locale] ?? line);
+  const options = items.map((p) => ({ value: p.businessLine as string, label: p.labels[locale] }));
+  return { name, options };
+}
+
+/** A category's name in its line's pack, for report rows that mix lines; its code until the packs arrive. */
+export function useCategoryNames(locale: Locale) {
+  const packs = useAllPacks();
+  return (line: string, code: string) => categoryLabel(packs.data?.get(line), code, locale);
+}

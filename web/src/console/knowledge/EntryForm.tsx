@@ -2,7 +2,7 @@ import { Alert, Button, Form, Input, Radio, Select, Space, Tag } from "antd";
 import { useState } from "react";
 import { type Answer, ApiError } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
-import { useLineNames } from "./lines.ts";
+import { useLineNames } from "../../shared/packs.ts";
 import { KINDS, type Kind, useKbWords } from "./words.ts";
 
 export type Entry = Answer<"get", "/api/v1/knowledge/entries/{id}">;

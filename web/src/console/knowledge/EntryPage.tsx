@@ -4,11 +4,11 @@ import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { formatTime } from "../../shared/format.ts";
+import { useLineNames } from "../../shared/packs.ts";
 import { LinkButton } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
 import { type Entry, EntryForm, entryBody, valuesOf } from "./EntryForm.tsx";
-import { useLineNames } from "./lines.ts";
 import { VersionHistory } from "./VersionHistory.tsx";
 import { KIND_COLOURS, useKbWords } from "./words.ts";
 

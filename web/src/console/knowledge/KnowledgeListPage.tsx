@@ -5,10 +5,10 @@ import { type Answer, api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { formatTime } from "../../shared/format.ts";
 import type { BusinessLine } from "../../shared/packs.ts";
+import { useLineNames } from "../../shared/packs.ts";
 import { Link, LinkButton, navigate } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
-import { useLineNames } from "./lines.ts";
 import { KIND_COLOURS, KINDS, type Kind, useKbWords } from "./words.ts";
 
 type Item = Answer<"get", "/api/v1/knowledge/entries">["items"][number];

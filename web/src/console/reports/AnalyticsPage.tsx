@@ -1,6 +1,7 @@
 import { Alert, Card, Col, Input, Radio, Row, Skeleton, Space, Table, Tag } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { useLocale } from "../../i18n/locale.tsx";
+import { useCategoryNames } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
 import { ReportFilters } from "./ReportFilters.tsx";
@@ -60,6 +61,7 @@ export function AnalyticsPage() {
   const { locale } = useLocale();
   const w = (k: ReportWord) => reportWord(k, locale);
   const session = useSession();
+  const categoryName = useCategoryNames(locale);
   const analytics = can(session, "reports.analytics");
   const [month, setMonth] = useState(thisMonth());
   const [line, setLine] = useState<string>("food_delivery");
@@ -121,7 +123,10 @@ export function AnalyticsPage() {
                 <TrendChart
                   label={w("trend")}
                   periods={trend.data.periods}
-                  series={trend.data.byCategory.map((s) => ({ name: s.category, counts: s.counts }))}
+                  series={trend.data.byCategory.map((s) => ({
+                    name: categoryName(s.businessLine, s.category),
+                    counts: s.counts,
+                  }))}
                 />
               ) : (
                 <Skeleton active />
@@ -191,7 +196,7 @@ export function AnalyticsPage() {
                     pagination={false}
                     dataSource={weekly.data.topCategories}
                     columns={[
-                      { title: w("category"), dataIndex: "category" },
+                      { title: w("category"), render: (_, r) => categoryName(r.businessLine, r.category) },
                       { title: w("count"), dataIndex: "count" },
                       { title: "%", render: (_, r) => pct(r.share) },
                     ]}
@@ -205,7 +210,7 @@ export function AnalyticsPage() {
                     pagination={false}
                     dataSource={weekly.data.movers}
                     columns={[
-                      { title: w("category"), dataIndex: "category" },
+                      { title: w("category"), render: (_, r) => categoryName(r.businessLine, r.category) },
                       { title: w("lastWeek"), dataIndex: "lastWeek" },
                       { title: w("count"), dataIndex: "count" },
                       {

@@ -1,6 +1,7 @@
 import { Input, Select, Space } from "antd";
 import type { ReactNode } from "react";
 import { useLocale } from "../../i18n/locale.tsx";
+import { useLineNames } from "../../shared/packs.ts";
 import { reportWord } from "./words.ts";
 
 export const LINES = ["food_delivery", "fresh_food", "b2b_food_supply", "ecommerce"] as const;
@@ -22,6 +23,7 @@ export function ReportFilters({
   children?: ReactNode;
 }) {
   const { locale } = useLocale();
+  const lines = useLineNames(locale);
   return (
     <Space wrap>
       <h2 style={{ margin: 0 }}>{title}</h2>
@@ -38,7 +40,7 @@ export function ReportFilters({
           value={line}
           onChange={onLine}
           style={{ width: 180 }}
-          options={LINES.map((l) => ({ value: l, label: l }))}
+          options={LINES.map((l) => ({ value: l, label: lines.name(l) }))}
         />
       )}
       {children}

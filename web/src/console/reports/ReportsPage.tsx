@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Row, Skeleton, Space, Statistic, Table, Tag }
 import { lazy, Suspense, useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
+import { categoryLabel, usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useSession } from "../session.ts";
 import { ReportFilters } from "./ReportFilters.tsx";
@@ -30,6 +31,7 @@ export function ReportsPage() {
     (signal) => api.get("/api/v1/reports/monthly", { query: { month, businessLine: line }, signal }),
     [month, line],
   );
+  const pack = usePack(line);
   const cards = useAsync(
     (signal) => api.get("/api/v1/reports/merchants", { query: { month, businessLine: line }, signal }),
     [month, line],
@@ -134,7 +136,9 @@ export function ReportsPage() {
             <Suspense fallback={<Skeleton active />}>
               <BarChart
                 label={w("categories")}
-                labels={r.categoryShares.map((c) => `${c.category} ${pct(c.share)}`)}
+                labels={r.categoryShares.map(
+                  (c) => `${categoryLabel(pack.data, c.category, locale)} ${pct(c.share)}`,
+                )}
                 values={r.categoryShares.map((c) => c.count)}
               />
             </Suspense>

@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { client, fileAppTicket, login } from "../helpers/server.ts";
+import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
+
+/**
+ * The monthly report in the console: a supervisor reads a line's KPIs as the API computes them, the
+ * lines by their names, and downloads the same report as CSV.
+ */
+const fixture = browserAndServer();
+
+/** This month in Beijing time, as the reports count months. */
+const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+/** As the page shows a share: one decimal, a dash with nothing to count. */
+const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+
+describe("the monthly report", () => {
+  it(
+    "shows the line's KPIs with its withdrawal rate, by the line's name, and downloads them as CSV",
+    async () => {
+      const url = fixture.server.url;
+      const admin = await login(url, "admin");
+      const supervisor = client(url, await login(url, "supervisor1"));
+      await fileAppTicket(url, admin);
+      const taken = await fileAppTicket(url, admin);
+      expect(
+        (await client(url).post(`/api/v1/tickets/${taken.ticketNo}/withdraw`, { phone: taken.phone })).status,
+      ).toBe(200);
+
+      // The rollups follow the events in the background; test servers run no jobs on their own.
+      await fixture.server.app.jobs.drain("reports");
+      const month = thisMonth();
+      const monthly = async (line: string) =>
+        (await supervisor.get(`/api/v1/reports/monthly?businessLine=${line}&month=${month}`)).body;
+      const food = await monthly("food_delivery");
+      expect(food.kpis.withdrawalRate).toBeGreaterThan(0);
+
+      const { context, page, errors } = await consoleAs(fixture, "supervisor1");
+      await page.goto(`${url}/console/reports`);
+      const card = (title: string) => page.locator(".ant-statistic", { hasText: title });
+      await card("撤销率").waitFor({ timeout: UI_TIMEOUT });
+      expect(await card("撤销率").locator(".ant-statistic-content").textContent()).toBe(
+        pct(food.kpis.withdrawalRate),
+      );
+      expect(await card("工单量").locator(".ant-statistic-content").textContent()).toBe(String(food.tickets));
+      // The line picker names the lines as the packs do, not by their codes.
+      const picker = page.getByLabel("业务线");
+      expect(await page.locator(".ant-select", { has: picker }).textContent()).toContain("外卖");
+      await screenshot(page, "console-reports");
+
+      const download = page.waitForEvent("download", { timeout: UI_TIMEOUT });
+      await page.getByRole("button", { name: "下载 CSV" }).click();
+      const csv = await readFile((await (await download).path())!, "utf8");
+      expect(csv).toContain(`"撤销率","${(food.kpis.withdrawalRate * 100).toFixed(2)}%"`);
+
+      // Another line, without a withdrawal: its own figures.
+      await picker.click();
+      await page.locator(".ant-select-item-option", { hasText: "食材零售" }).click({ timeout: UI_TIMEOUT });
+      const fresh = await monthly("fresh_food");
+      expect(fresh.kpis.withdrawalRate ?? 0).toBe(0);
+      await expect
+        .poll(() => card("撤销率").locator(".ant-statistic-content").textContent(), { timeout: UI_TIMEOUT })
+        .toBe(pct(fresh.kpis.withdrawalRate));
+      expect(await card("工单量").locator(".ant-statistic-content").textContent()).toBe(
+        String(fresh.tickets),
+      );
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
