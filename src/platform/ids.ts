@@ -12,6 +12,15 @@ export const NO_SUCH_ID = `none:${"-".repeat(64)}`;
 
 export const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
+/**
+ * A new bearer secret with its kind as a prefix (`st_` a staff session, `cs_` a customer's, `ak_` an API
+ * key): the holder gets `token`, the database keeps only `hash`, so a read of the table opens nothing.
+ */
+export function newSecret(prefix: string): { token: string; hash: string } {
+  const token = `${prefix}_${randomId(32)}`;
+  return { token, hash: sha256(token) };
+}
+
 /** JSON with object keys sorted at every depth: equal data, equal text. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
-import { randomId, sha256 } from "../../platform/ids.ts";
+import { newSecret, sha256 } from "../../platform/ids.ts";
 import { CODE_MINUTES, type CodeState, SESSION_MINUTES } from "./sign-in.domain.ts";
 
 type Trx = Transaction<Database>;
@@ -97,11 +97,11 @@ export async function createCustomerSession(
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   // Its own prefix: the staff auth hook passes these by without a lookup, and no staff route accepts one.
-  const token = `cs_${randomId(32)}`;
+  const { token, hash } = newSecret("cs");
   const expiresAt = new Date(now.getTime() + SESSION_MINUTES * 60_000);
   await trx
     .insertInto("customer_sessions")
-    .values({ token_hash: sha256(token), phone, created_at: now, expires_at: expiresAt })
+    .values({ token_hash: hash, phone, created_at: now, expires_at: expiresAt })
     .execute();
   return { token, expiresAt };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/database.ts";
-import { randomId, sha256 } from "../../platform/ids.ts";
+import { newSecret, randomId, sha256 } from "../../platform/ids.ts";
 import { hashPassword } from "../../platform/passwords.ts";
 import type { Principal, Role } from "./roles.ts";
 
@@ -57,11 +57,11 @@ export async function createSession(
   now: Date,
   ttlMinutes: number,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const token = `st_${randomId(32)}`;
+  const { token, hash } = newSecret("st");
   const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
   await db
     .insertInto("sessions")
-    .values({ token_hash: sha256(token), user_id: userId, created_at: now, expires_at: expiresAt })
+    .values({ token_hash: hash, user_id: userId, created_at: now, expires_at: expiresAt })
     .execute();
   return { token, expiresAt };
 }
@@ -98,11 +98,8 @@ export async function createApiKey(
   now: Date,
 ): Promise<{ id: string; key: string }> {
   const id = randomId(6);
-  const key = `ak_${randomId(32)}`;
-  await db
-    .insertInto("api_keys")
-    .values({ id, name, key_hash: sha256(key), scopes, created_at: now })
-    .execute();
+  const { token: key, hash } = newSecret("ak");
+  await db.insertInto("api_keys").values({ id, name, key_hash: hash, scopes, created_at: now }).execute();
   return { id, key };
 }
 
