@@ -296,6 +296,7 @@ describe("scorecards and disclosure", () => {
     expect(r.body.items).toEqual([
       expect.objectContaining({
         agent: "agent1",
+        name: "客服小王",
         tickets: 5,
         resolved: 3,
         resolutionRate: 0.6,
@@ -303,7 +304,7 @@ describe("scorecards and disclosure", () => {
         surveys: 3,
         secondRoundRate: 0.2,
       }),
-      expect.objectContaining({ agent: null, tickets: 2, resolved: 0, resolutionRate: 0 }),
+      expect.objectContaining({ agent: null, name: null, tickets: 2, resolved: 0, resolutionRate: 0 }),
     ]);
   });
 

@@ -21,8 +21,12 @@ describe("the monthly report", () => {
       const url = fixture.server.url;
       const admin = await login(url, "admin");
       const supervisor = client(url, await login(url, "supervisor1"));
-      await fileAppTicket(url, admin);
+      const kept = await fileAppTicket(url, admin);
       const taken = await fileAppTicket(url, admin);
+      // agent1 takes the one that stays: it is theirs in the agents' figures.
+      expect(
+        (await client(url, await login(url, "agent1")).post(`/api/v1/tickets/${kept.ticketNo}/take`)).status,
+      ).toBe(200);
       expect(
         (await client(url).post(`/api/v1/tickets/${taken.ticketNo}/withdraw`, { phone: taken.phone })).status,
       ).toBe(200);
@@ -46,6 +50,17 @@ describe("the monthly report", () => {
       // The line picker names the lines as the packs do, not by their codes.
       const picker = page.getByLabel("业务线");
       expect(await page.locator(".ant-select", { has: picker }).textContent()).toContain("外卖");
+      // Each agent's month, by name, as the API counts it.
+      const agents = (
+        await supervisor.get(`/api/v1/reports/agents?businessLine=food_delivery&month=${month}`)
+      ).body;
+      const mine = agents.items.find((a: { agent: string | null }) => a.agent === "agent1");
+      expect(mine.tickets).toBeGreaterThanOrEqual(1);
+      const row = page
+        .locator(".ant-card", { hasText: "客服绩效" })
+        .locator(".ant-table-row", { hasText: "客服小王（agent1）" });
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      expect(await row.locator("td").nth(1).textContent()).toBe(String(mine.tickets));
       await screenshot(page, "console-reports");
 
       const download = page.waitForEvent("download", { timeout: UI_TIMEOUT });
@@ -64,6 +79,20 @@ describe("the monthly report", () => {
       expect(await card("工单量").locator(".ant-statistic-content").textContent()).toBe(
         String(fresh.tickets),
       );
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    "shows a merchant its own figures without the agents' performance",
+    async () => {
+      const { context, page, errors } = await consoleAs(fixture, "merchant1");
+      await page.goto(`${fixture.server.url}/console/reports`);
+      await page.locator(".ant-card", { hasText: "商家评分卡" }).waitFor({ timeout: UI_TIMEOUT });
+      await page.locator(".ant-statistic", { hasText: "工单量" }).waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByText("客服绩效").count()).toBe(0);
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -81,13 +81,3 @@ export async function riderRows(
     >),
   }));
 }
-
-export async function riderNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .selectFrom("riders")
-    .select(["id", "name"])
-    .where("id", "in", [...ids])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}

@@ -2,10 +2,10 @@ import type { Db } from "../../db/database.ts";
 import type { Packs } from "../../policy-packs/load.ts";
 import { BUSINESS_LINES, type BusinessLine } from "../../policy-packs/schema.ts";
 import { addDays, type Granularity, heatOf, mondayOf, trendOf, weeklyAnalysis } from "./analytics.domain.ts";
-import { categoriesOf, riderNames, riderRows, ticketsPerDay, ticketsPerHour } from "./analytics.store.ts";
+import { categoriesOf, riderRows, ticketsPerDay, ticketsPerHour } from "./analytics.store.ts";
 import { targetsOf } from "./monthly.ts";
 import { dayOf, kpisOf, monthRange, riderScoreOf, targetChecks, zeroMeasures } from "./reports.domain.ts";
-import { sliceBy } from "./reports.store.ts";
+import { namesOf, sliceBy } from "./reports.store.ts";
 
 /** Trends, heat maps, the weekly analysis, the rider scorecard and the dashboard KPIs, from the rollups. */
 
@@ -50,7 +50,7 @@ export async function riderScorecard(
   const rows = await riderRows(db, q);
   const byRider = new Map<string, typeof rows>();
   for (const r of rows) byRider.set(r.riderId, [...(byRider.get(r.riderId) ?? []), r]);
-  const names = await riderNames(db, [...byRider.keys()]);
+  const names = await namesOf(db, "riders", [...byRider.keys()]);
   return [...byRider]
     .map(([riderId, own]) => ({ riderId, name: names.get(riderId) ?? null, ...riderScoreOf(own) }))
     .sort(

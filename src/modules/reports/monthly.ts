@@ -16,7 +16,7 @@ import {
   shiftMonth,
   targetChecks,
 } from "./reports.domain.ts";
-import { merchantNames, ordersPaid, type Slice, sliceBy, sliceTotals } from "./reports.store.ts";
+import { namesOf, ordersPaid, type Slice, sliceBy, sliceTotals } from "./reports.store.ts";
 
 /** The monthly service report (CONTRACT: Monthly report) of one line, read from the rollups. */
 
@@ -183,8 +183,9 @@ export async function monthlyReport(
     kpis.tickets,
     "merchantId",
   ).slice(0, TOP);
-  const names = await merchantNames(
+  const names = await namesOf(
     db,
+    "merchants",
     merchants.map((m) => m.merchantId),
   );
   const orders = paid.filter((o) => !scope || scope.has(o.merchantId)).reduce((sum, o) => sum + o.orders, 0);

@@ -222,6 +222,7 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
         items: T.Array(
           T.Object({
             agent: T.Union([T.String(), T.Null()], { description: "username; null: not yet taken" }),
+            name: T.Union([T.String(), T.Null()], { description: "the agent's display name" }),
             tickets: T.Integer(),
             resolved: T.Integer(),
             resolutionRate: Rate,

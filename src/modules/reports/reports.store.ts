@@ -71,12 +71,22 @@ export async function ordersPaid(
   }));
 }
 
-export async function merchantNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .selectFrom("merchants")
-    .select(["id", "name"])
-    .where("id", "in", [...ids])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
+/** The tables a report names its rows from: the key a rollup holds, and the name to show for it. */
+const NAMES = {
+  merchants: { key: "id", name: "name" },
+  riders: { key: "id", name: "name" },
+  users: { key: "username", name: "display_name" },
+} as const;
+
+/** Names of the merchants, riders or staff (by username) a report lists; a key without a row has none. */
+export async function namesOf(
+  db: Db,
+  table: keyof typeof NAMES,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  if (!keys.length) return new Map();
+  const { key, name } = NAMES[table];
+  const r = await sql<{ k: string; n: string }>`select ${sql.ref(key)} as k, ${sql.ref(name)} as n
+    from ${sql.table(table)} where ${sql.ref(key)} = any(${[...keys]}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.k, x.n]));
 }

@@ -3,7 +3,7 @@ import type { Packs } from "../../policy-packs/load.ts";
 import { BUSINESS_LINES, type BusinessLine } from "../../policy-packs/schema.ts";
 import { qaScoresPerAgent } from "./qa.store.ts";
 import { kpisOf, merchantStanding, monthRange, ratio, sumMeasures } from "./reports.domain.ts";
-import { agentsOf, merchantNames, ordersPaid, sliceBy } from "./reports.store.ts";
+import { agentsOf, namesOf, ordersPaid, sliceBy } from "./reports.store.ts";
 
 /** The merchant scorecard, agent performance and the public disclosure of a month, from the rollups. */
 
@@ -44,8 +44,9 @@ export async function merchantScorecard(
   for (const r of rows) entry(r.keys.business_line, r.keys.merchant_id).rows.push(r);
   for (const o of orders)
     if (!scope || scope.has(o.merchantId)) entry(o.businessLine, o.merchantId).orders += o.orders;
-  const names = await merchantNames(
+  const names = await namesOf(
     db,
+    "merchants",
     [...byMerchant.values()].map((e) => e.merchantId),
   );
   return [...byMerchant.values()]
@@ -82,6 +83,8 @@ export async function merchantScorecard(
 export interface AgentScore {
   /** null: tickets nobody has taken or resolved yet. */
   agent: string | null;
+  /** The agent's display name (客服小李); null for nobody, or a user since removed. */
+  name: string | null;
   tickets: number;
   resolved: number;
   resolutionRate: number | null;
@@ -101,12 +104,18 @@ export async function agentPerformance(
   q: { month: string; businessLine?: string | undefined },
 ): Promise<AgentScore[]> {
   const qa = await qaScoresPerAgent(db, q);
-  return (await agentsOf(db, q.month, q.businessLine))
-    .filter((a) => a.measures.received > 0)
+  const agents = (await agentsOf(db, q.month, q.businessLine)).filter((a) => a.measures.received > 0);
+  const names = await namesOf(
+    db,
+    "users",
+    agents.map((a) => a.agent).filter((a) => a),
+  );
+  return agents
     .map(({ agent, measures }) => {
       const k = kpisOf(measures);
       return {
         agent: agent || null,
+        name: names.get(agent) ?? null,
         tickets: k.tickets,
         resolved: k.resolved,
         resolutionRate: k.resolutionRate,

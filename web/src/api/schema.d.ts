@@ -15824,6 +15824,8 @@ export interface paths {
                             items: {
                                 /** @description username; null: not yet taken */
                                 agent: string | null;
+                                /** @description the agent's display name */
+                                name: string | null;
                                 tickets: number;
                                 resolved: number;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */

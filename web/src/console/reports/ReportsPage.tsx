@@ -5,20 +5,14 @@ import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { categoryLabel, usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
-import { useSession } from "../session.ts";
+import { can, useSession } from "../session.ts";
+import { AgentScorecard } from "./AgentScorecard.tsx";
 import { ReportFilters } from "./ReportFilters.tsx";
-import { downloadFile } from "./reportsFetch.ts";
+import { downloadFile, num, pct, thisMonth } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 // ECharts is large; it loads when a chart is first drawn.
 const BarChart = lazy(() => import("../overview/BarChart.tsx").then((m) => ({ default: m.BarChart })));
-
-const pct = (v: number | null | undefined) =>
-  v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
-const num = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
-
-/** This month in Beijing time, as the reports count months. */
-const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
 /** The monthly report of a line with its KPIs against the pack's targets, and the merchant scorecard. */
 export function ReportsPage() {
@@ -166,6 +160,7 @@ export function ReportsPage() {
           ]}
         />
       </Card>
+      {can(session, "reports.agents") && <AgentScorecard month={month} line={line} />}
     </Space>
   );
 }

@@ -46,3 +46,4 @@ export async function downloadFile(
 export const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 export const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
+export const num = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
