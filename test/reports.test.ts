@@ -4,6 +4,7 @@ import * as reportWithdrawals from "../src/db/migrations/0026_report_withdrawals
 import { monthOf, monthRange } from "../src/modules/reports/reports.domain.ts";
 import { checkMonth } from "../src/modules/reports/reports-check.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
+import { openTicket } from "./helpers/remedies.ts";
 import { client, freshCustomer, login, type TestServer } from "./helpers/server.ts";
 import { advanceClock, runDueJobs } from "./helpers/test-clock.ts";
 
@@ -308,6 +309,25 @@ describe("scorecards and disclosure", () => {
     ]);
   });
 
+  it("publishes an e-commerce line's return rate: orders whose return was approved, of its orders", async () => {
+    const before = await client(server.url).get(`/api/v1/public/disclosure?month=${month}`);
+    const line = (b: typeof before) => b.body.lines.find((l: any) => l.businessLine === "ecommerce");
+    const { ticketNo } = await openTicket(server, admin, agent, {
+      businessLine: "ecommerce",
+      merchantId: "RPT-E",
+      category: "not_as_described",
+      subType: "mismatch",
+      expectedResolution: "return",
+    });
+    const decided = await staff().post(`/api/v1/tickets/${ticketNo}/remedies`, {});
+    expect(decided.status).toBe(201);
+    expect(decided.body.status).toBe("approved");
+    expect(decided.body.items.map((i: any) => i.kind)).toContain("return");
+    const after = line(await client(server.url).get(`/api/v1/public/disclosure?month=${month}`));
+    expect(after.returns).toBe(line(before).returns + 1);
+    expect(after.returnRate).toBe(Math.round((after.returns / after.orders) * 10000) / 10000);
+  });
+
   it("publishes each line's complaint and resolution rates without a login or anything personal", async () => {
     const r = await client(server.url).get(`/api/v1/public/disclosure?month=${month}`);
     expect(r.status).toBe(200);
@@ -319,6 +339,8 @@ describe("scorecards and disclosure", () => {
       orders,
       tickets: 7,
       complaintRate: Math.round((7 / orders) * 10000) / 10000,
+      returns: 0,
+      returnRate: 0,
       resolutionRate: 0.5,
     });
     expect(JSON.stringify(r.body)).not.toMatch(/RPT-|1[3-9]\d{9}|agent1/);

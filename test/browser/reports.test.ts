@@ -1,7 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { client, fileAppTicket, login } from "../helpers/server.ts";
-import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
+import {
+  browserAndServer,
+  consoleAs,
+  consoleErrors,
+  PHONE_VIEWPORT,
+  screenshot,
+  TEST_TIMEOUT,
+  UI_TIMEOUT,
+} from "./browser.ts";
 
 /**
  * The monthly report in the console: a supervisor reads a line's KPIs as the API computes them, the
@@ -11,8 +19,10 @@ const fixture = browserAndServer();
 
 /** This month in Beijing time, as the reports count months. */
 const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
-/** As the page shows a share: one decimal, a dash with nothing to count. */
+/** As the console shows a share: one decimal, a dash with nothing to count. */
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+/** As the public page shows one: two decimals. */
+const pct2 = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(2)}%`);
 
 describe("the monthly report", () => {
   it(
@@ -93,6 +103,37 @@ describe("the monthly report", () => {
       await page.locator(".ant-card", { hasText: "商家评分卡" }).waitFor({ timeout: UI_TIMEOUT });
       await page.locator(".ant-statistic", { hasText: "工单量" }).waitFor({ timeout: UI_TIMEOUT });
       expect(await page.getByText("客服绩效").count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+describe("the public after-sales figures (售后数据公示)", () => {
+  it(
+    "shows each line's month on a phone as the disclosure API counts it, without a sign-in",
+    async () => {
+      const url = fixture.server.url;
+      const month = thisMonth();
+      const api = (await client(url).get(`/api/v1/public/disclosure?month=${month}`)).body;
+      const context = await fixture.browser.newContext(PHONE_VIEWPORT);
+      const page = await context.newPage();
+      const errors = consoleErrors(page);
+      await page.goto(`${url}/h5/disclosure?month=${month}`);
+      for (const line of api.lines) {
+        const card = page.getByTestId(`disclosure-${line.businessLine}`);
+        await card.waitFor({ timeout: UI_TIMEOUT });
+        const text = await card.textContent();
+        expect(text).toContain(line.label["zh-CN"]);
+        expect(text).toContain(`订单数${line.orders}`);
+        expect(text).toContain(`售后申请${line.tickets}`);
+        expect(text).toContain(`退货率（退货订单/订单）${pct2(line.returnRate)}`);
+        expect(text).toContain(`投诉解决率${pct2(line.resolutionRate)}`);
+      }
+      await screenshot(page, "h5-disclosure");
+      await page.getByRole("button", { name: "English" }).click();
+      await page.getByText("Return rate (returned orders / orders)").first().waitFor({ timeout: UI_TIMEOUT });
       expect(errors).toEqual([]);
       await context.close();
     },

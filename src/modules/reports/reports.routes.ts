@@ -250,7 +250,7 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags,
         summary:
-          "Public after-sales figures of a month per line: complaint rate against orders, resolution rate",
+          "Public after-sales figures of a month per line: complaint and return rates against orders, resolution rate",
         security: [],
         querystring: T.Object({ month: Month }),
         response: {
@@ -263,6 +263,8 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
                 orders: T.Integer(),
                 tickets: T.Integer(),
                 complaintRate: Rate,
+                returns: T.Integer({ description: "orders with a return (退货) approved" }),
+                returnRate: Rate,
                 resolutionRate: Rate,
               }),
             ),

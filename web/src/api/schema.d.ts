@@ -15918,7 +15918,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public after-sales figures of a month per line: complaint rate against orders, resolution rate */
+        /** Public after-sales figures of a month per line: complaint and return rates against orders, resolution rate */
         get: {
             parameters: {
                 query: {
@@ -15952,6 +15952,10 @@ export interface paths {
                                 tickets: number;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 complaintRate: number | null;
+                                /** @description orders with a return (退货) approved */
+                                returns: number;
+                                /** @description a share of 1 (0.98 = 98%); null with nothing to count */
+                                returnRate: number | null;
                                 /** @description a share of 1 (0.98 = 98%); null with nothing to count */
                                 resolutionRate: number | null;
                             }[];

@@ -2,6 +2,7 @@ import { Button, Result } from "antd";
 import type { ReactNode } from "react";
 import { useLocale } from "../i18n/locale.tsx";
 import { match, useLocation } from "../shared/router.tsx";
+import { DisclosurePage } from "./DisclosurePage.tsx";
 import { HelpPage } from "./HelpPage.tsx";
 import { MyRequestsPage } from "./MyRequestsPage.tsx";
 import { ProgressLookup, ProgressPage } from "./ProgressPage.tsx";
@@ -48,6 +49,7 @@ export default function H5App() {
   if (pathname === "/h5/progress") return <ProgressLookup />;
   if (pathname === "/h5/help") return <HelpPage />;
   if (pathname === "/h5/mine") return <MyRequestsPage />;
+  if (pathname === "/h5/disclosure") return <DisclosurePage />;
   const progress = match("/h5/progress/:ticketNo", pathname);
   if (progress) return <ProgressPage key={progress.ticketNo} ticketNo={progress.ticketNo!} />;
   const survey = match("/h5/survey/:token", pathname);
