@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as reportWithdrawals from "../src/db/migrations/0026_report_withdrawals.ts";
+import * as reportWithdrawals from "../src/db/migrations/0026_report_withdrawals_returns.ts";
 import { monthOf, monthRange } from "../src/modules/reports/reports.domain.ts";
 import { checkMonth } from "../src/modules/reports/reports-check.ts";
 import { startServerWithOwnDatabase } from "./helpers/own-database.ts";
@@ -323,6 +323,7 @@ describe("scorecards and disclosure", () => {
     expect(decided.status).toBe(201);
     expect(decided.body.status).toBe("approved");
     expect(decided.body.items.map((i: any) => i.kind)).toContain("return");
+    await runDueJobs(server);
     const after = line(await client(server.url).get(`/api/v1/public/disclosure?month=${month}`));
     expect(after.returns).toBe(line(before).returns + 1);
     expect(after.returnRate).toBe(Math.round((after.returns / after.orders) * 10000) / 10000);
@@ -392,8 +393,15 @@ describe("withdrawals", () => {
     );
     expect(await csv.text()).toContain('"撤销率","50.00%"');
 
-    // A database that had rolled these tickets up before the upgrade counts the withdrawal too: the
-    // migration sets it on the stored facts and rows (the rollups are not rebuilt from events).
+    // A database that had rolled these tickets up before the upgrade counts the withdrawal (and the
+    // e-commerce return above) too: the migration sets them on the stored facts and rows (the rollups are
+    // not rebuilt from events).
+    const returns = async () =>
+      (await client(server.url).get(`/api/v1/public/disclosure?month=${month}`)).body.lines.find(
+        (l: any) => l.businessLine === "ecommerce",
+      ).returns;
+    const returnsBefore = await returns();
+    expect(returnsBefore).toBeGreaterThan(0);
     await server.app.ctx.db.transaction().execute(async (trx) => {
       // Migrations are written against an untyped database, as the migrator runs them.
       const untyped = trx as unknown as Kysely<unknown>;
@@ -402,6 +410,7 @@ describe("withdrawals", () => {
     });
     const upgraded = await report(supervisor, `businessLine=fresh_food&month=${month}`);
     expect(upgraded.body.kpis.withdrawalRate).toBe(0.5);
+    expect(await returns()).toBe(returnsBefore);
     expect(await checkMonth(server.app.ctx.db, month)).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ import * as m0022 from "./migrations/0022_chat_locale.ts";
 import * as m0023 from "./migrations/0023_incident_age_indexes.ts";
 import * as m0024 from "./migrations/0024_customer_sign_in.ts";
 import * as m0025 from "./migrations/0025_ticket_viewers.ts";
-import * as m0026 from "./migrations/0026_report_withdrawals.ts";
+import * as m0026 from "./migrations/0026_report_withdrawals_returns.ts";
 
 /** Migrations are listed here in order; their names are their versions and never change once released. */
 const migrations: Record<string, Migration> = {
@@ -50,7 +50,7 @@ const migrations: Record<string, Migration> = {
   "0023_incident_age_indexes": m0023,
   "0024_customer_sign_in": m0024,
   "0025_ticket_viewers": m0025,
-  "0026_report_withdrawals": m0026,
+  "0026_report_withdrawals_returns": m0026,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

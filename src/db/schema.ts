@@ -649,6 +649,7 @@ export interface ReportMeasures {
   rider_compensation_fen: number;
   positive_feedback: number;
   withdrawn: number;
+  returned: number;
 }
 
 export interface ReportTicketFactsTable extends ReportMeasures {

@@ -40,6 +40,7 @@ const ticket = (over: Partial<TicketRaw> = {}): TicketRaw => ({
   lateDelivery: false,
   riderCompensationFen: 0,
   withdrawn: false,
+  returned: false,
   ...over,
 });
 
@@ -121,6 +122,8 @@ describe("a ticket's contribution", () => {
       0,
     );
     expect(kpisOf({ ...withdrawn.measures, received: 4 }).withdrawalRate).toBe(0.25);
+    expect(factOf(ticket({ returned: true })).measures.returned).toBe(1);
+    expect(factOf(ticket({ returned: true, mergedInto: "T0" })).measures.returned).toBe(0);
   });
 
   it("moves a reclassified ticket between rollup rows instead of counting it twice", () => {

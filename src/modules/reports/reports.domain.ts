@@ -29,6 +29,7 @@ export const MEASURES = [
   "rider_compensation_fen",
   "positive_feedback",
   "withdrawn",
+  "returned",
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 export type Measures = Record<Measure, number>;
@@ -79,6 +80,8 @@ export interface TicketRaw {
   riderCompensationFen: number;
   /** The customer withdrew it (撤销申请) and it ended so: closed without a resolution. */
   withdrawn: boolean;
+  /** A return (退货) was approved for it: the public return rate counts these against orders. */
+  returned: boolean;
 }
 
 export interface FactKey {
@@ -139,6 +142,7 @@ export function factOf(t: TicketRaw): TicketFact {
   m.positive_feedback = t.score !== null && t.score >= 4 ? 1 : 0;
   // Reopened and resolved later, it is a resolution, not a withdrawal.
   m.withdrawn = t.withdrawn && t.status === "closed" && !t.resolvedAt ? 1 : 0;
+  m.returned = t.returned ? 1 : 0;
   if (t.firstRespondedAt) {
     m.first_response_count = 1;
     m.first_response_minutes_sum = minutesBetween(t.createdAt, t.firstRespondedAt);

@@ -71,24 +71,6 @@ export async function ordersPaid(
   }));
 }
 
-/**
- * Orders with a return (退货) approved for a ticket received in [from, to), per line: the disclosure's
- * return rate. Read from the remedies, not the rollups: a remedy approved after the month still belongs
- * to the month its ticket came in, like every other figure of that ticket.
- */
-export async function returnsPerLine(db: Db, range: { from: Date; to: Date }): Promise<Map<string, number>> {
-  const r = await sql<{ business_line: string; n: number }>`
-    select r.business_line, count(distinct r.order_no)::int as n
-    from remedies r join tickets t on t.ticket_no = r.ticket_no
-    where r.status = 'approved'
-      and t.created_at >= ${range.from.toISOString()}::timestamptz
-      and t.created_at < ${range.to.toISOString()}::timestamptz
-      and t.merged_into is null
-      and exists (select 1 from jsonb_array_elements(r.items) i where i->>'kind' = 'return')
-    group by r.business_line`.execute(db);
-  return new Map(r.rows.map((x) => [x.business_line, Number(x.n)]));
-}
-
 /** The tables a report names its rows from: the key a rollup holds, and the name to show for it. */
 const NAMES = {
   merchants: { key: "id", name: "name" },

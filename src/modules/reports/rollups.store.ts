@@ -41,6 +41,7 @@ interface RawRow {
   late_delivery: boolean | null;
   rider_compensation_fen: string | number;
   withdrawn: boolean;
+  returned: boolean;
 }
 
 const rawSelect = sql`
@@ -64,7 +65,9 @@ const rawSelect = sql`
       as rider_compensation_fen,
     (t.status = 'closed' and t.resolved_at is null and exists (select 1 from ticket_events e
       where e.ticket_no = t.ticket_no and e.type = 'status_changed' and e.data->>'withdrawn' = 'true'))
-      as withdrawn
+      as withdrawn,
+    exists (select 1 from remedies r where r.ticket_no = t.ticket_no and r.status = 'approved'
+      and exists (select 1 from jsonb_array_elements(r.items) i where i->>'kind' = 'return')) as returned
   from tickets t`;
 
 const rawOf = (r: RawRow): TicketRaw => ({
@@ -89,6 +92,7 @@ const rawOf = (r: RawRow): TicketRaw => ({
   lateDelivery: r.late_delivery === true,
   riderCompensationFen: Number(r.rider_compensation_fen ?? 0),
   withdrawn: r.withdrawn === true,
+  returned: r.returned === true,
 });
 
 export async function rawTickets(db: Executor, ticketNos: readonly string[]): Promise<TicketRaw[]> {

@@ -3,7 +3,7 @@ import type { Packs } from "../../policy-packs/load.ts";
 import { BUSINESS_LINES, type BusinessLine } from "../../policy-packs/schema.ts";
 import { qaScoresPerAgent } from "./qa.store.ts";
 import { kpisOf, merchantStanding, monthRange, ratio, sumMeasures } from "./reports.domain.ts";
-import { agentsOf, namesOf, ordersPaid, returnsPerLine, sliceBy } from "./reports.store.ts";
+import { agentsOf, namesOf, ordersPaid, sliceBy } from "./reports.store.ts";
 
 /** The merchant scorecard, agent performance and the public disclosure of a month, from the rollups. */
 
@@ -138,7 +138,7 @@ export interface LineDisclosure {
   tickets: number;
   /** Tickets ÷ orders paid in the month. */
   complaintRate: number | null;
-  /** Orders with a return approved ÷ orders of the month (退货率). */
+  /** Tickets of the month with a return approved ÷ orders of the month (退货率). */
   returns: number;
   returnRate: number | null;
   resolutionRate: number | null;
@@ -148,7 +148,6 @@ export interface LineDisclosure {
 export async function disclosure(db: Db, packs: Packs, month: string): Promise<LineDisclosure[]> {
   const byLine = await sliceBy(db, { month }, ["business_line"]);
   const orders = await ordersPaid(db, monthRange(month));
-  const returns = await returnsPerLine(db, monthRange(month));
   return BUSINESS_LINES.filter((line) => packs.has(line)).map((line) => {
     const measures = byLine.find((r) => r.keys.business_line === line)?.measures;
     const k = measures ? kpisOf(measures) : null;
@@ -160,8 +159,8 @@ export async function disclosure(db: Db, packs: Packs, month: string): Promise<L
       orders: lineOrders,
       tickets,
       complaintRate: ratio(tickets, lineOrders),
-      returns: returns.get(line) ?? 0,
-      returnRate: ratio(returns.get(line) ?? 0, lineOrders),
+      returns: measures?.returned ?? 0,
+      returnRate: ratio(measures?.returned ?? 0, lineOrders),
       resolutionRate: k?.resolutionRate ?? null,
     };
   });
