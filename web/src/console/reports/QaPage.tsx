@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { useLocale } from "../../i18n/locale.tsx";
+import { useCategoryNames, useLineNames } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useSession } from "../session.ts";
 import { ReportFilters } from "./ReportFilters.tsx";
@@ -24,6 +25,8 @@ export function QaPage() {
   const { locale } = useLocale();
   const w = (k: ReportWord) => reportWord(k, locale);
   const session = useSession();
+  const lines = useLineNames(locale);
+  const categoryName = useCategoryNames(locale);
   const [month, setMonth] = useState(thisMonth());
   const [perAgent, setPerAgent] = useState(5);
   const [scored, setScored] = useState<"all" | "true" | "false">("false");
@@ -60,8 +63,10 @@ export function QaPage() {
       }),
     );
   const save = async () => {
-    const values = await form.validateFields();
+    // A field left empty: the form says which, next to it; nothing to send.
+    const values = await form.validateFields().catch(() => null);
     if (
+      values &&
       open &&
       (await act(() =>
         reportsFetch(session, `/api/v1/reports/qa/samples/${open.id}/score`, {
@@ -112,8 +117,8 @@ export function QaPage() {
               title: w("ticket"),
               render: (_, s) => <a href={`/console/tickets/${s.ticketNo}`}>{s.ticketNo}</a>,
             },
-            { title: w("line"), dataIndex: "businessLine" },
-            { title: w("category"), dataIndex: "category" },
+            { title: w("line"), render: (_, s) => lines.name(s.businessLine) },
+            { title: w("category"), render: (_, s) => categoryName(s.businessLine, s.category) },
             {
               title: w("score"),
               render: (_, s) =>
