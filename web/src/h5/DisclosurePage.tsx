@@ -42,7 +42,7 @@ export function DisclosurePage() {
           }
         />
       </div>
-      {figures.error && <Alert type="error" message={figures.error.message} />}
+      {figures.error && <Alert type="error" title={figures.error.message} />}
       {!figures.data ? (
         <Skeleton active />
       ) : (

@@ -13,7 +13,7 @@ export function OrderAssist({ orderNo }: { orderNo: string }) {
     (signal) => api.get("/api/v1/merchant-service/orders/{orderNo}", { path: { orderNo }, signal }),
     [orderNo],
   );
-  if (order.error) return <Alert type="warning" message={order.error.message} style={{ margin: "12px 0" }} />;
+  if (order.error) return <Alert type="warning" title={order.error.message} style={{ margin: "12px 0" }} />;
   const o = order.data;
   if (!o) return null;
   return (

@@ -79,7 +79,7 @@ export function OnsiteReportPage() {
   return (
     <div style={{ maxWidth: 480, margin: "0 auto" }} data-testid="onsite-report">
       <Card title={w("title")} size="small">
-        <Alert type="info" showIcon message={w("hint")} style={{ marginBottom: 12 }} />
+        <Alert type="info" showIcon title={w("hint")} style={{ marginBottom: 12 }} />
         <Form form={form} layout="vertical" onFinish={submit}>
           <Form.Item name="orderNo" label={w("orderNo")} rules={[{ required: true, max: 40 }]}>
             <Input inputMode="text" autoComplete="off" size="large" />

@@ -69,8 +69,8 @@ export function ReportsPage() {
           {w("pdf")}
         </Button>
       </ReportFilters>
-      {report.error && <Alert type="error" message={report.error.message} />}
-      {downloadError && <Alert type="error" message={downloadError} />}
+      {report.error && <Alert type="error" title={report.error.message} />}
+      {downloadError && <Alert type="error" title={downloadError} />}
       {!r ? (
         <Skeleton active />
       ) : (
