@@ -201,6 +201,29 @@ async function closedTicket(url: string, admin: string, agent: ReturnType<typeof
   return ticketNo;
 }
 
+describe("a report that fails to load", () => {
+  it(
+    'says what the server said, not a programmer\'s "Error: …"',
+    async () => {
+      // The weekly analysis answers with a server error (its own fetch throws a plain Error).
+      const { context, page } = await consoleAs(fixture, "supervisor1", [/status of 503/]);
+      await page.route("**/api/v1/reports/weekly?**", (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ error: { code: "UNAVAILABLE", message: "报表服务暂时不可用，请稍后再试" } }),
+        }),
+      );
+      await page.goto(`${fixture.server.url}/console/reports/analytics`);
+      const alert = page.locator(".ant-alert-error");
+      await alert.waitFor({ timeout: UI_TIMEOUT });
+      expect((await alert.textContent())?.trim()).toBe("报表服务暂时不可用，请稍后再试");
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+});
+
 describe("QA sampling", () => {
   it(
     "draws the month's closed tickets, names their lines and categories, and stores the scores entered",

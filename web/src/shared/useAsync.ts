@@ -36,7 +36,12 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
       },
       (e: unknown) => {
         if (controller.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, "UNEXPECTED", String(e)));
+        // A plain Error (a fetch of its own, a network failure) shows its message, not "Error: …".
+        setError(
+          e instanceof ApiError
+            ? e
+            : new ApiError(0, "UNEXPECTED", e instanceof Error ? e.message : String(e)),
+        );
         setLoading(false);
       },
     );
