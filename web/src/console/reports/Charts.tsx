@@ -53,10 +53,11 @@ export function HeatMap({
   const max = cells.reduce((m, c) => Math.max(m, c.count), 1);
   return (
     <Chart
-      height={Math.max(200, rows.length * 28 + 100)}
+      height={Math.max(230, rows.length * 28 + 130)}
       label={`${label}: ${cells.map((c) => `${c.row} ${c.hour}:00 ${c.count}`).join(", ")}`}
       option={{
-        grid: { left: 90, right: 16, top: 16, bottom: 70 },
+        // Room below the hour labels for the colour scale, whose end values would sit on them.
+        grid: { left: 90, right: 16, top: 16, bottom: 100 },
         tooltip: { position: "top" },
         xAxis: {
           type: "category",
