@@ -289,9 +289,9 @@ describe("QA sampling", () => {
     expect(drawn.status).toBe(201);
     // Closed: A1, A2, A4 of agent1 (A3 of agent2 is resolved, not closed). Two places, two categories:
     // one delivery delay (A1 or A4) and the only quality ticket, A2.
-    expect(drawn.body.items.map((s: any) => [s.agent, s.category]).sort()).toEqual([
-      ["agent1", "delivery_delay"],
-      ["agent1", "quality"],
+    expect(drawn.body.items.map((s: any) => [s.agent, s.agentName, s.category]).sort()).toEqual([
+      ["agent1", "客服小王", "delivery_delay"],
+      ["agent1", "客服小王", "quality"],
     ]);
     expect(drawn.body.items.map((s: any) => s.ticketNo)).toContain(t.A2);
     expect([t.A1, t.A4]).toContain(

@@ -173,7 +173,10 @@ describe("trends and the heat map", () => {
       expect((await rider.get(`/api/v1/reports/heatmap?month=${month}`)).status).toBe(403);
 
       await inConsole("rider1", async (page) => {
+        // The menu entry and the page say what a rider finds there: its own scorecard.
+        expect(await menuLink(page, "/console/reports/analytics").textContent()).toBe("骑手评分卡");
         await menuLink(page, "/console/reports/analytics").click();
+        await page.getByRole("heading", { name: "骑手评分卡" }).waitFor({ timeout: UI_TIMEOUT });
         const rows = page.locator(".ant-card", { hasText: "骑手评分卡" }).locator("tbody tr.ant-table-row");
         await rows.first().waitFor({ timeout: UI_TIMEOUT });
         expect(await rows.count()).toBe(1);
@@ -261,7 +264,7 @@ describe("QA sampling", () => {
           expect(d).toMatchObject({ agent: "agent1", businessLine: "food_delivery", category: "delivery" });
           await expect
             .poll(() => cells(d.ticketNo), { timeout: UI_TIMEOUT })
-            .toEqual(["agent1", d.ticketNo, lineName, deliveryName, "待评分", "得 分"]);
+            .toEqual(["客服小王（agent1）", d.ticketNo, lineName, deliveryName, "待评分", "得 分"]);
         }
         await screenshot(page, "console-qa");
 
@@ -312,11 +315,18 @@ describe("QA sampling", () => {
             scoredBy: "supervisor1",
           }),
         ]);
-        await page.locator(".ant-select", { hasText: "待评分" }).click();
+        await page.getByLabel("评分状态").click();
         await page.locator(".ant-select-item-option", { hasText: "已评分" }).click({ timeout: UI_TIMEOUT });
         await expect
           .poll(() => cells(closed[0]!), { timeout: UI_TIMEOUT })
-          .toEqual(["agent1", closed[0], lineName, deliveryName, String(scored[0].score), "得 分"]);
+          .toEqual([
+            "客服小王（agent1）",
+            closed[0],
+            lineName,
+            deliveryName,
+            String(scored[0].score),
+            "得 分",
+          ]);
         expect(await rowOf(closed[1]!).count()).toBe(0);
       });
     },

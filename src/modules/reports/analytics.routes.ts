@@ -10,7 +10,7 @@ import { daysFromTo, type Granularity, isDay } from "./analytics.domain.ts";
 import { dashboardKpis, heatMap, riderScorecard, trends, weekly } from "./analytics.ts";
 import { checkReportQuery } from "./monthly.ts";
 import { listSamples } from "./qa.store.ts";
-import { drawSamples, reviewSample, sampleView } from "./qa.ts";
+import { drawSamples, reviewSample, sampleViews } from "./qa.ts";
 import { Kpis, Line, Month, Num, Rate, Targets } from "./reports.schemas.ts";
 
 /**
@@ -79,6 +79,7 @@ const Sample = T.Object({
   month: T.String(),
   ticketNo: T.String(),
   agent: T.String(),
+  agentName: T.Union([T.String(), T.Null()], { description: "the agent's display name" }),
   businessLine: T.String(),
   category: T.String(),
   drawnBy: T.String(),
@@ -277,7 +278,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
         principalOf(request).name,
         ctx.clock.now(),
       );
-      return { drawn: rows.length, items: rows.map(sampleView) };
+      return { drawn: rows.length, items: await sampleViews(ctx.db, rows) };
     },
   );
 
@@ -294,7 +295,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const q = request.query as { month: string; agent?: string; scored?: boolean };
       check(ctx, q);
-      return { items: (await listSamples(ctx.db, q)).map(sampleView) };
+      return { items: await sampleViews(ctx.db, await listSamples(ctx.db, q)) };
     },
   );
 
@@ -326,7 +327,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
       };
       const row = await reviewSample(ctx.db, id, body, principalOf(request).name, ctx.clock.now());
       if (!row) throw notFound(text("质检样本", "QA sample"));
-      return sampleView(row);
+      return (await sampleViews(ctx.db, [row]))[0];
     },
   );
 }

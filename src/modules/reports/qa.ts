@@ -10,6 +10,7 @@ import {
   scoreSample,
   unsampledClosed,
 } from "./qa.store.ts";
+import { namesOf } from "./reports.store.ts";
 
 /** QA sampling: draw each agent's closed tickets of a month for review, and record a review's scores. */
 
@@ -50,11 +51,12 @@ export const reviewSample = (
   now: Date,
 ) => scoreSample(db, id, { ...c, score: checklistScore(c), comment: c.comment ?? null, by, at: now });
 
-export const sampleView = (r: QaSampleRow) => ({
+const sampleView = (r: QaSampleRow, agentName: string | null) => ({
   id: r.id,
   month: r.month,
   ticketNo: r.ticket_no,
   agent: r.agent,
+  agentName,
   businessLine: r.business_line,
   category: r.category,
   drawnBy: r.drawn_by,
@@ -66,3 +68,13 @@ export const sampleView = (r: QaSampleRow) => ({
   scoredBy: r.scored_by,
   scoredAt: r.scored_at ? new Date(r.scored_at).toISOString() : null,
 });
+
+/** Samples as the API shows them, each agent by display name as well (the reviewer knows 客服小王). */
+export async function sampleViews(db: Db, rows: readonly QaSampleRow[]) {
+  const names = await namesOf(
+    db,
+    "users",
+    rows.map((r) => r.agent),
+  );
+  return rows.map((r) => sampleView(r, names.get(r.agent) ?? null));
+}

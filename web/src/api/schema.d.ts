@@ -14682,6 +14682,8 @@ export interface paths {
                                 month: string;
                                 ticketNo: string;
                                 agent: string;
+                                /** @description the agent's display name */
+                                agentName: string | null;
                                 businessLine: string;
                                 category: string;
                                 drawnBy: string;
@@ -14818,6 +14820,8 @@ export interface paths {
                                 month: string;
                                 ticketNo: string;
                                 agent: string;
+                                /** @description the agent's display name */
+                                agentName: string | null;
                                 businessLine: string;
                                 category: string;
                                 drawnBy: string;
@@ -14963,6 +14967,8 @@ export interface paths {
                             month: string;
                             ticketNo: string;
                             agent: string;
+                            /** @description the agent's display name */
+                            agentName: string | null;
                             businessLine: string;
                             category: string;
                             drawnBy: string;

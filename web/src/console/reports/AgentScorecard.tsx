@@ -2,7 +2,7 @@ import { Card, Table } from "antd";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { num, pct } from "./reportsFetch.ts";
+import { named, num, pct } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 /**
@@ -27,8 +27,7 @@ export function AgentScorecard({ month, line }: { month: string; line: string })
         columns={[
           {
             title: w("agent"),
-            render: (_, a) =>
-              a.agent === null ? w("notTaken") : a.name ? `${a.name}（${a.agent}）` : a.agent,
+            render: (_, a) => (a.agent === null ? w("notTaken") : named(a.name, a.agent)),
           },
           { title: w("tickets"), dataIndex: "tickets" },
           { title: w("resolvedCount"), dataIndex: "resolved" },

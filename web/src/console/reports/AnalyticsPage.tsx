@@ -105,7 +105,13 @@ export function AnalyticsPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <ReportFilters title={w("analytics")} month={month} onMonth={setMonth} line={line} onLine={setLine} />
+      <ReportFilters
+        title={analytics ? w("analytics") : w("riders")}
+        month={month}
+        onMonth={setMonth}
+        line={line}
+        onLine={setLine}
+      />
       {error && <Alert type="error" message={error.message} />}
       {analytics && (
         <>

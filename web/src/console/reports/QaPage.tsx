@@ -5,13 +5,14 @@ import { useCategoryNames, useLineNames } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useSession } from "../session.ts";
 import { ReportFilters } from "./ReportFilters.tsx";
-import { reportsFetch, thisMonth } from "./reportsFetch.ts";
+import { named, reportsFetch, thisMonth } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 interface Sample {
   id: string;
   ticketNo: string;
   agent: string;
+  agentName: string | null;
   businessLine: string;
   category: string;
   score: number | null;
@@ -94,6 +95,7 @@ export function QaPage() {
           {w("draw")}
         </Button>
         <Select
+          aria-label={w("reviewStatus")}
           value={scored}
           onChange={setScored}
           style={{ width: 120 }}
@@ -112,7 +114,7 @@ export function QaPage() {
           dataSource={samples.data?.items ?? []}
           pagination={{ pageSize: 20 }}
           columns={[
-            { title: w("agent"), dataIndex: "agent" },
+            { title: w("agent"), render: (_, s) => named(s.agentName, s.agent) },
             {
               title: w("ticket"),
               render: (_, s) => <a href={`/console/tickets/${s.ticketNo}`}>{s.ticketNo}</a>,

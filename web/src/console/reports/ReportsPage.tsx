@@ -8,7 +8,7 @@ import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
 import { AgentScorecard } from "./AgentScorecard.tsx";
 import { ReportFilters } from "./ReportFilters.tsx";
-import { downloadFile, num, pct, thisMonth } from "./reportsFetch.ts";
+import { downloadFile, named, num, pct, thisMonth } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 // ECharts is large; it loads when a chart is first drawn.
@@ -148,7 +148,7 @@ export function ReportsPage() {
           columns={[
             {
               title: w("merchant"),
-              render: (_, m) => (m.name ? `${m.name}（${m.merchantId}）` : m.merchantId),
+              render: (_, m) => named(m.name, m.merchantId),
             },
             { title: w("orders"), dataIndex: "orders" },
             { title: w("tickets"), dataIndex: "tickets" },

@@ -17,7 +17,14 @@ export const reportsMenu = (session: Session, locale: Locale) => {
       ? [entry("/console/reports", <LineChartOutlined />, reportWord("menu", locale))]
       : []),
     ...(can(session, "reports.analytics") || can(session, "reports.riders")
-      ? [entry("/console/reports/analytics", <HeatMapOutlined />, reportWord("analytics", locale))]
+      ? [
+          entry(
+            "/console/reports/analytics",
+            <HeatMapOutlined />,
+            // A rider account sees only its own scorecard there: the entry says so.
+            reportWord(can(session, "reports.analytics") ? "analytics" : "riders", locale),
+          ),
+        ]
       : []),
     ...(can(session, "qa.sample")
       ? [entry("/console/reports/qa", <AuditOutlined />, reportWord("qa", locale))]

@@ -61,6 +61,7 @@ const WORDS = {
   draw: ["抽取样本", "Draw samples"],
   perAgent: ["每位客服抽取", "Per agent"],
   agent: ["客服", "Agent"],
+  reviewStatus: ["评分状态", "Review status"],
   ticket: ["工单", "Ticket"],
   greeting: ["问候规范", "Greeting"],
   accuracy: ["解答准确", "Accuracy"],
