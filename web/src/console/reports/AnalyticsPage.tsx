@@ -112,7 +112,7 @@ export function AnalyticsPage() {
         line={line}
         onLine={setLine}
       />
-      {error && <Alert type="error" message={error.message} />}
+      {error && <Alert type="error" title={error.message} />}
       {analytics && (
         <>
           <Card

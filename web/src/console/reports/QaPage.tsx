@@ -106,7 +106,7 @@ export function QaPage() {
           ]}
         />
       </ReportFilters>
-      {(error ?? samples.error) && <Alert type="error" message={error ?? samples.error?.message} />}
+      {(error ?? samples.error) && <Alert type="error" title={error ?? samples.error?.message} />}
       <Card>
         <Table
           rowKey="id"
