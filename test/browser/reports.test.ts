@@ -120,6 +120,16 @@ describe("the public after-sales figures (售后数据公示)", () => {
       const context = await fixture.browser.newContext(PHONE_VIEWPORT);
       const page = await context.newPage();
       const errors = consoleErrors(page);
+      // Found from the help page; the month in the address is the one shown.
+      await page.goto(`${url}/h5/help`);
+      await page.getByRole("link", { name: "平台售后数据公示" }).click();
+      await page.waitForURL(/\/h5\/disclosure$/, { timeout: UI_TIMEOUT });
+      // Without a month: the last whole one (this one is still being counted).
+      const [y, m] = month.split("-").map(Number) as [number, number];
+      const lastMonth = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+      await expect
+        .poll(() => page.getByLabel("公示月份").inputValue(), { timeout: UI_TIMEOUT })
+        .toBe(lastMonth);
       await page.goto(`${url}/h5/disclosure?month=${month}`);
       for (const line of api.lines) {
         const card = page.getByTestId(`disclosure-${line.businessLine}`);

@@ -136,6 +136,10 @@ export function HelpPage() {
           {w("stillNeedHelp")} <Link to={toRequest}>{w("fileRequest")}</Link>
         </p>
       )}
+      {/* The published figures (DOMAIN §8), for a customer who wants to know how complaints fare. */}
+      <p className="h5-time" style={{ textAlign: "center" }}>
+        <Link to="/h5/disclosure">{w("disclosure")}</Link>
+      </p>
     </H5Frame>
   );
 }

@@ -20,6 +20,7 @@ const WORDS = {
   guide: ["使用指南", "Guide"],
   openHelp: ["先看看常见问题", "See common questions first"],
   helpLink: ["常见问题", "Help"],
+  disclosure: ["平台售后数据公示", "Our after-sales figures"],
 } satisfies Record<string, [string, string]>;
 
 export type HelpWord = keyof typeof WORDS;
