@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { dayOf, monthOf } from "../../src/modules/reports/reports.domain.ts";
 import { client, fileAppTicket, login } from "../helpers/server.ts";
 import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
@@ -11,8 +12,8 @@ import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } fro
 const fixture = browserAndServer();
 
 /** Today and this month in Beijing time, as the reports count them. */
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const thisMonth = () => today().slice(0, 7);
+const today = () => dayOf(new Date());
+const thisMonth = () => monthOf(new Date());
 const WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"];
 
 /**

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { monthOf } from "../../src/modules/reports/reports.domain.ts";
 import { client, fileAppTicket, login } from "../helpers/server.ts";
 import {
   browserAndServer,
@@ -18,7 +19,7 @@ import {
 const fixture = browserAndServer();
 
 /** This month in Beijing time, as the reports count months. */
-const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+const thisMonth = () => monthOf(new Date());
 /** As the console shows a share: one decimal, a dash with nothing to count. */
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
 /** As the public page shows one: two decimals. */
