@@ -14,6 +14,8 @@ export interface Config {
   authSecret: string;
   sessionTtlMinutes: number;
   demo: boolean;
+  /** AFTERSALE_DEMO=day: the demo data and a working day of tickets at every stage (src/modules/demo/demo-day.ts). */
+  demoDay: boolean;
   testClock: boolean;
   /** Requests per minute per address on the public routes (intake, progress, login, upload). */
   publicRateLimit: number;
@@ -141,7 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ""),
     authSecret: loadSecret(env, dataDir),
     sessionTtlMinutes: intSetting(env, "SESSION_TTL_MINUTES", 12 * 60),
-    demo: env.AFTERSALE_DEMO === "1",
+    demo: env.AFTERSALE_DEMO === "1" || env.AFTERSALE_DEMO === "day",
+    demoDay: env.AFTERSALE_DEMO === "day",
     testClock: env.AFTERSALE_TEST_CLOCK === "1",
     publicRateLimit: intSetting(env, "PUBLIC_RATE_LIMIT", 120),
     codeRateLimit: intSetting(env, "CUSTOMER_CODE_RATE_LIMIT", 10),

@@ -7,6 +7,7 @@ import { archiveCommand } from "./modules/archive/archive.cli.ts";
 import { preparePartitions } from "./modules/archive/archive.commands.ts";
 import { startInboundMail } from "./modules/channels/email/email.listener.ts";
 import { loadDemo } from "./modules/demo/demo.ts";
+import { fileDemoDay } from "./modules/demo/demo-day.ts";
 import { runClassify } from "./modules/nlp/classify.cli.ts";
 import { privacyRetentionCommand } from "./modules/privacy/privacy.cli.ts";
 import { reportsCheckCommand } from "./modules/reports/reports-check.ts";
@@ -95,6 +96,10 @@ async function main(command: string): Promise<void> {
   // This month's event partitions before the first request: a month whose first events land in the default
   // partition keeps its events there (see src/modules/archive/partitions.store.ts).
   await preparePartitions(app.ctx);
+  if (config.demoDay) {
+    const filed = await fileDemoDay(app.ctx);
+    if (filed) console.log(`demo day: ${filed} tickets filed and handled (agent1, agent2)`);
+  }
   // Keep-alive connections busy when the drain starts would otherwise idle on for the keep-alive timeout
   // and hold the close: their last answer tells the client to reconnect, which reaches another process.
   let draining = false;
