@@ -66,6 +66,13 @@ describe("deadlines in the console", () => {
       expect(await badge.getAttribute("data-state")).toBe("breached");
       expect(await badge.textContent()).toMatch(/^已超时 \d+ 分钟$/);
       expect(await badge.evaluate((el) => el.className)).toContain("red");
+      // On a 1440-pixel screen the deadline column is in sight whole without scrolling the table sideways.
+      const header = page.getByRole("columnheader", { name: "服务时限" });
+      const inSight = await header.evaluate((el) => {
+        const table = el.closest(".ant-table-container")!.getBoundingClientRect();
+        return el.getBoundingClientRect().right <= table.right + 0.5;
+      });
+      expect(inSight).toBe(true);
       await screenshot(page, "console-queue-breached", false);
 
       // The workspace header: every clock with its state, and the escalation level.

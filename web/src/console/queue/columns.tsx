@@ -94,13 +94,13 @@ export function queueColumns(opts: {
     {
       title: t("colStatus"),
       dataIndex: "status",
-      width: 110,
+      width: 96,
       render: (s: string) => <Tag color={STATUS_COLOURS[s]}>{statusLabel(s, locale)}</Tag>,
     },
     {
       title: `${t("colCustomer")} / ${t("colOrder")}`,
       key: "customer",
-      width: 170,
+      width: 140,
       render: (_, row) => (
         <div>
           <div>{row.customerPhone}</div>
@@ -122,22 +122,24 @@ export function queueColumns(opts: {
         row.assignee?.displayName ?? <span style={{ color: "#bfbfbf" }}>{t("unassigned")}</span>,
     },
     {
-      title: slaText(locale)("slaClocks"),
-      dataIndex: "resolutionDueAt",
-      width: 150,
-      sorter: true,
-      sortDirections: ["ascend"],
-      sortOrder: sortOrderOf(sort, "resolutionDueAt"),
-      // The nearest running deadline of the ticket's clocks, counting down live (see ../sla).
-      render: (_: string, row) => <NearestDeadline clocks={row.clocks} />,
-    },
-    {
       title: t("colCreated"),
       dataIndex: "createdAt",
       width: 120,
       sorter: true,
       sortOrder: sortOrderOf(sort, "createdAt"),
       render: (at: string) => formatTime(at, locale),
+    },
+    {
+      title: slaText(locale)("slaClocks"),
+      dataIndex: "resolutionDueAt",
+      width: 170,
+      // Kept in sight on narrower screens: the deadline is what a queue is worked by.
+      fixed: "right",
+      sorter: true,
+      sortDirections: ["ascend"],
+      sortOrder: sortOrderOf(sort, "resolutionDueAt"),
+      // The nearest running deadline of the ticket's clocks, counting down live (see ../sla).
+      render: (_: string, row) => <NearestDeadline clocks={row.clocks} />,
     },
   ];
 }
