@@ -145,7 +145,14 @@ describe("the order behind a ticket", () => {
     const other = await fileTicket("M002");
     const order = await app.as("agent1").get(`/api/v1/tickets/${own.ticketNo}/order`);
     expect(order.status).toBe(200);
-    expect(order.body).toMatchObject({ orderNo: own.orderNo, merchantId: "M001", paidFen: 2800 });
+    expect(order.body).toMatchObject({
+      orderNo: own.orderNo,
+      merchantId: "M001",
+      merchantName: "老王麻辣烫",
+      riderId: "R001",
+      riderName: "骑手1号",
+      paidFen: 2800,
+    });
     expect(order.body.items[0]).toMatchObject({
       quantity: 1,
       unitPriceFen: 2800,

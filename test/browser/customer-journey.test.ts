@@ -210,6 +210,9 @@ describe("a caller's tickets in the console", () => {
       await staff.goto(`${fixture.server.url}/console/tickets/${second.ticketNo}`);
       const panel = staff.getByTestId("customer-tickets");
       await panel.getByRole("link", { name: first.ticketNo }).waitFor({ timeout: UI_TIMEOUT });
+      // The order's merchant and rider by name, with the ids other systems use.
+      await staff.getByText("老王麻辣烫（M001）").waitFor({ timeout: UI_TIMEOUT });
+      await staff.getByText("骑手1号（R001）").waitFor({ timeout: UI_TIMEOUT });
       // The ticket on screen is not among its customer's "other" tickets, nor is a stranger's.
       expect(await panel.getByRole("link", { name: second.ticketNo }).count()).toBe(0);
       expect(await panel.getByRole("link", { name: other.ticketNo }).count()).toBe(0);

@@ -40,6 +40,18 @@ export async function upsertOrder(
 export const findOrder = (db: Db, orderNo: string) =>
   db.selectFrom("orders").selectAll().where("order_no", "=", orderNo).executeTakeFirst();
 
+/** The names of an order's merchant and rider, for people who know them by name; null for an unknown id. */
+export async function partyNames(
+  db: Db,
+  merchantId: string,
+  riderId: string | null,
+): Promise<{ merchantName: string | null; riderName: string | null }> {
+  const r = await sql<{ merchant_name: string | null; rider_name: string | null }>`
+    select (select name from merchants where id = ${merchantId}) as merchant_name,
+      (select name from riders where id = ${riderId}) as rider_name`.execute(db);
+  return { merchantName: r.rows[0]?.merchant_name ?? null, riderName: r.rows[0]?.rider_name ?? null };
+}
+
 export type IntakeOrderRow = {
   order_no: string;
   business_line: string;

@@ -7,7 +7,7 @@ import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { canSeeTicket } from "../users/roles.ts";
-import { findOrder } from "./orders.store.ts";
+import { findOrder, partyNames } from "./orders.store.ts";
 
 /**
  * The order behind a ticket, for the agent's workspace: items, amounts, merchant, rider, region, batch.
@@ -28,7 +28,11 @@ export function ticketOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
             orderNo: T.String(),
             businessLine: T.String(),
             merchantId: T.String(),
+            merchantName: T.Union([T.String(), T.Null()], {
+              description: "null when the merchant is not on file",
+            }),
             riderId: T.Union([T.String(), T.Null()]),
+            riderName: T.Union([T.String(), T.Null()]),
             region: T.String(),
             items: T.Array(
               T.Object({
@@ -61,11 +65,14 @@ export function ticketOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
       await recordPersonalDataAccess(ctx, principalOf(request), request.routeOptions.url ?? "", [
         { phone: ticket.customer_phone, ticketNo, fields: ["order"] },
       ]);
+      const names = await partyNames(ctx.db, order.merchant_id, order.rider_id);
       return {
         orderNo: order.order_no,
         businessLine: order.business_line,
         merchantId: order.merchant_id,
+        merchantName: names.merchantName,
         riderId: order.rider_id,
+        riderName: names.riderName,
         region: order.region,
         items: order.items.map((i) => ({
           productId: i.productId,

@@ -4921,7 +4921,10 @@ export interface paths {
                             orderNo: string;
                             businessLine: string;
                             merchantId: string;
+                            /** @description null when the merchant is not on file */
+                            merchantName: string | null;
                             riderId: string | null;
+                            riderName: string | null;
                             region: string;
                             items: {
                                 productId: string;

@@ -8,6 +8,9 @@ import type { Ticket, TicketOrder } from "./types.ts";
 
 type Item = TicketOrder["items"][number];
 
+/** 老王麻辣烫（M001）: the name people use, and the id the other systems use. */
+const withId = (name: string | null | undefined, id: string) => (name ? `${name}（${id}）` : id);
+
 /** Who complains about what they bought: the customer, the order's money, merchant, rider and batches. */
 export function OrderPanel({
   ticket,
@@ -41,8 +44,12 @@ export function OrderPanel({
             children: <Typography.Text copyable>{ticket.orderNo}</Typography.Text>,
           },
           { key: "line", label: t("businessLine"), children: pack?.labels[locale] ?? ticket.businessLine },
-          { key: "merchant", label: t("merchant"), children: ticket.merchantId },
-          { key: "rider", label: t("rider"), children: ticket.riderId ?? t("none") },
+          { key: "merchant", label: t("merchant"), children: withId(order?.merchantName, ticket.merchantId) },
+          {
+            key: "rider",
+            label: t("rider"),
+            children: ticket.riderId ? withId(order?.riderName, ticket.riderId) : t("none"),
+          },
           { key: "region", label: t("region"), children: ticket.region },
           ...(order
             ? [
