@@ -1,9 +1,9 @@
 import { CheckCircleFilled } from "@ant-design/icons";
 import { Button, Typography } from "antd";
 import type { Answer } from "../api/client.ts";
-import { useLocale } from "../i18n/locale.tsx";
+import { type Locale, useLocale } from "../i18n/locale.tsx";
 import { formatTime } from "../shared/format.ts";
-import { LinkButton } from "../shared/router.tsx";
+import { LinkButton, useLocation } from "../shared/router.tsx";
 import { H5Frame } from "./H5App.tsx";
 
 type Ack = Answer<"post", "/api/v1/tickets">;
@@ -17,8 +17,21 @@ export const rememberPhone = (ticketNo: string, phone: string) =>
   window.sessionStorage.setItem(phoneKey(ticketNo), phone);
 export const rememberedPhone = (ticketNo: string) => window.sessionStorage.getItem(phoneKey(ticketNo));
 
+/**
+ * Another request from where this one came: the link's channel (app, WeChat) and phone, and the language
+ * shown now, but not its order. The page reloads, so what the address does not keep would be lost.
+ */
+function anotherRequestHref(search: URLSearchParams, locale: Locale): string {
+  const next = new URLSearchParams(search);
+  next.delete("orderNo");
+  if (next.has("lang")) next.set("lang", locale);
+  const qs = next.toString();
+  return qs ? `/h5/new?${qs}` : "/h5/new";
+}
+
 export function Acknowledgement({ ack }: { ack: Ack }) {
   const { locale, t } = useLocale();
+  const { search } = useLocation();
   const a = ack.acknowledgement;
   return (
     <H5Frame title={t("ackTitle")}>
@@ -45,7 +58,7 @@ export function Acknowledgement({ ack }: { ack: Ack }) {
         <LinkButton to={`/h5/progress/${ack.ticketNo}`} type="primary" size="large" block>
           {t("viewProgress")}
         </LinkButton>
-        <Button type="link" href="/h5/new" style={{ marginTop: 8 }}>
+        <Button type="link" href={anotherRequestHref(search, locale)} style={{ marginTop: 8 }}>
           {t("newRequest")}
         </Button>
       </section>
