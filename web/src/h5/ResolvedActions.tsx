@@ -22,7 +22,7 @@ export function ResolvedActions({
   timeline: { type: string; text: string }[];
   onChanged(): void;
 }) {
-  const { t } = useLocale();
+  const { locale, t } = useLocale();
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string>();
   const answered = timeline.some((e) => e.type === "survey_answered");
@@ -55,7 +55,13 @@ export function ResolvedActions({
         </>
       )}
       {surveyPath && (
-        <Button block size="large" href={surveyPath} style={{ marginTop: status === "resolved" ? 8 : 0 }}>
+        // The survey opens as a new page: it keeps the language only if the address says it.
+        <Button
+          block
+          size="large"
+          href={locale === "en" ? `${surveyPath}?lang=en` : surveyPath}
+          style={{ marginTop: status === "resolved" ? 8 : 0 }}
+        >
           {t("surveyRate")}
         </Button>
       )}
