@@ -26,10 +26,13 @@ function stepOf(status: string): number {
 /** Asks for what the link does not carry: the ticket number (from the bare page) and always the phone. */
 function LookupForm({
   ticketNo,
+  phone,
   notFound,
   onPhone,
 }: {
   ticketNo?: string;
+  /** The phone just tried: after "not found" the customer corrects it rather than typing it again. */
+  phone?: string | null;
   notFound?: boolean;
   onPhone?(phone: string): void;
 }) {
@@ -44,7 +47,7 @@ function LookupForm({
         form={form}
         layout="vertical"
         requiredMark={false}
-        initialValues={{ ticketNo: ticketNo ?? "" }}
+        initialValues={{ ticketNo: ticketNo ?? "", phone: phone ?? "" }}
         onFinish={(v) => {
           const no = v.ticketNo.trim().toUpperCase();
           rememberPhone(no, v.phone.trim());
@@ -75,7 +78,7 @@ function LookupForm({
 export function PhoneItem() {
   const { t } = useLocale();
   return (
-    <Form.Item name="phone" label={t("phone")} rules={[{ required: true, message: t("phonePlaceholder") }]}>
+    <Form.Item name="phone" label={t("phone")} rules={[{ required: true, message: t("phoneRequired") }]}>
       <Input type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} />
     </Form.Item>
   );
@@ -110,7 +113,7 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
   if (!phone || notFound)
     return (
       <H5Frame title={t("progressTitle")}>
-        <LookupForm ticketNo={ticketNo} notFound={notFound} onPhone={setPhone} />
+        <LookupForm ticketNo={ticketNo} phone={phone} notFound={notFound} onPhone={setPhone} />
       </H5Frame>
     );
 

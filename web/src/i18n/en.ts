@@ -68,6 +68,7 @@ export const en: Record<MessageKey, string> = {
   problemSection: "The problem",
   phone: "Phone",
   phonePlaceholder: "The phone number you ordered with",
+  phoneRequired: "Enter your phone number",
   orderNo: "Order number",
   orderNoPlaceholder: "Shown on the order's detail page",
   orderFound: "Found your {line} order",

@@ -69,6 +69,7 @@ export const zhCN = {
   problemSection: "遇到的问题",
   phone: "手机号",
   phonePlaceholder: "下单时使用的手机号",
+  phoneRequired: "请填写手机号",
   orderNo: "订单号",
   orderNoPlaceholder: "在订单详情页可以找到",
   orderFound: "已找到您的{line}订单",
