@@ -9,7 +9,7 @@ import { useAsync } from "../shared/useAsync.ts";
 import { rememberPhone } from "./Acknowledgement.tsx";
 import { H5Frame } from "./H5App.tsx";
 import { HelpLink } from "./HelpPage.tsx";
-import { PhoneItem } from "./ProgressPage.tsx";
+import { isFinished, PhoneItem } from "./ProgressPage.tsx";
 
 type Request = Answer<"get", "/api/v1/customer/tickets">["items"][number];
 interface SignIn {
@@ -147,7 +147,8 @@ function RequestCard({ r, phone }: { r: Request; phone: string }) {
         ) : (
           r.expectedCompletionAt && (
             <div className="h5-time">
-              {t("expectedCompletion")} {formatTime(r.expectedCompletionAt, locale)}
+              {isFinished(r.status) ? t("completedAt") : t("expectedCompletion")}{" "}
+              {formatTime(r.expectedCompletionAt, locale)}
             </div>
           )
         )}

@@ -16,10 +16,14 @@ import { WithdrawAction } from "./WithdrawAction.tsx";
 
 const TICKET_NO = /^[A-Z]{2}\d{8,}$/;
 
+/** Resolved, closed or not applicable: nothing more will be done, and nobody is being assigned. */
+export const isFinished = (status: string): boolean =>
+  ["resolved", "closed", "not_applicable"].includes(status);
+
 /** Where the ticket stands, in three steps a customer understands. */
 function stepOf(status: string): number {
   if (status === "new") return 0;
-  if (["resolved", "closed", "not_applicable"].includes(status)) return 2;
+  if (isFinished(status)) return 2;
   return 1;
 }
 
@@ -166,8 +170,8 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
             />
             <dl className="h5-facts">
               <dt>{t("handler")}</dt>
-              <dd>{p.handler?.displayName ?? t("handlerPending")}</dd>
-              <dt>{t("expectedCompletion")}</dt>
+              <dd>{p.handler?.displayName ?? (isFinished(p.status) ? "—" : t("handlerPending"))}</dd>
+              <dt>{isFinished(p.status) ? t("completedAt") : t("expectedCompletion")}</dt>
               <dd>{formatTime(p.expectedCompletionAt, locale)}</dd>
             </dl>
           </section>

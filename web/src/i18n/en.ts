@@ -123,6 +123,7 @@ export const en: Record<MessageKey, string> = {
   handler: "Handled by",
   handlerPending: "Assigning an agent",
   expectedCompletion: "Expected completion",
+  completedAt: "Completed",
   timeline: "History",
   live: "Live",
   liveOffline: "Connection lost, reconnecting…",

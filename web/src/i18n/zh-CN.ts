@@ -125,6 +125,7 @@ export const zhCN = {
   handler: "处理人",
   handlerPending: "正在分配客服",
   expectedCompletion: "预计完成",
+  completedAt: "完成时间",
   timeline: "处理记录",
   live: "实时更新中",
   liveOffline: "连接中断，正在重连…",
