@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import type { AppContext } from "../../platform/context.ts";
 import type { BusinessLine } from "../../policy-packs/schema.ts";
+import { runDueFollowUps } from "../follow-up/follow-up.jobs.ts";
+import { signSurveyToken } from "../follow-up/survey-token.domain.ts";
+import { answerSurvey, type SurveyAnswer } from "../follow-up/surveys.commands.ts";
 import { registerRequest } from "../intake/intake.commands.ts";
 import { replyToTicket, takeTicket, transitionTicket } from "../tickets/tickets.commands.ts";
 import type { Principal } from "../users/roles.ts";
@@ -10,8 +13,9 @@ import { principalById } from "../users/users.directory.store.ts";
  * A working day of requests on top of the demo data (`AFTERSALE_DEMO=day`): an empty queue shows nothing
  * of what the product does, so these tickets are filed and handled through the same commands as real
  * ones, at times spread over the last hours: some wait untouched (and run late on their deadlines), some
- * are being worked, some resolved or closed, and three spoiled-salmon complaints on one batch make a
- * batch incident once the detector has run. Filed once per database.
+ * are being worked, some resolved or closed; the customers of the resolved ones answer their surveys (one
+ * unhappy, which reopens the ticket for a second round), and three complaints of spoiled goods of one
+ * batch make a batch incident once the detector has run. Filed once per database.
  */
 
 type Stage = "new" | "taken" | "replied" | "resolved" | "closed";
@@ -27,6 +31,8 @@ interface DemoRequest {
   agent: "agent1" | "agent2";
   reply?: string;
   urgent?: boolean;
+  /** The customer's answer to the survey sent an hour after the resolution. */
+  survey?: SurveyAnswer;
 }
 
 const REQUESTS: DemoRequest[] = [
@@ -62,6 +68,13 @@ const REQUESTS: DemoRequest[] = [
     stage: "resolved",
     agent: "agent1",
     reply: "抱歉让您受影响了，已按平台标准为您补偿一张15元无门槛券。",
+    // Unhappy: the ticket goes back to a supervisor for a second round.
+    survey: {
+      score: 2,
+      resolved: false,
+      text: "说好的补偿券到现在还没收到",
+      dimensions: { efficiency: 2, resolution: 1, attitude: 4 },
+    },
   },
   {
     line: "food_delivery",
@@ -104,6 +117,12 @@ const REQUESTS: DemoRequest[] = [
     stage: "resolved",
     agent: "agent1",
     reply: "建议提前一晚放入冷藏室自然解冻，不要用热水浸泡，以免影响口感和食品安全。",
+    survey: {
+      score: 5,
+      resolved: true,
+      text: "解答很清楚，谢谢",
+      dimensions: { efficiency: 5, resolution: 5, attitude: 5 },
+    },
   },
   {
     line: "fresh_food",
@@ -147,6 +166,7 @@ const REQUESTS: DemoRequest[] = [
     stage: "resolved",
     agent: "agent2",
     reply: "已为您登记换新，新耳机明天发出，旧耳机请交给上门的快递员。",
+    survey: { score: 4, resolved: true, dimensions: { efficiency: 4, resolution: 4, attitude: 5 } },
   },
   {
     line: "ecommerce",
@@ -199,6 +219,7 @@ export async function fileDemoDay(ctx: AppContext): Promise<number> {
   };
 
   const orders = await freshOrders(ctx, REQUESTS);
+  const answers = new Map<string, SurveyAnswer>();
   let filed = 0;
   for (const [i, r] of REQUESTS.entries()) {
     const order = orders[i];
@@ -215,7 +236,9 @@ export async function fileDemoDay(ctx: AppContext): Promise<number> {
     });
     filed++;
     await work(r, ticketNo, agent, (minutes) => at(r.hoursAgo - minutes / 60));
+    if (r.survey) answers.set(ticketNo, r.survey);
   }
+  await answerSurveys(ctx, now, answers);
   for (const [i, order] of (await ordersOfOneBatch(ctx)).entries()) {
     await file(at(1.2 - i * 0.3), staff.get("agent1")!, {
       channel: "wechat",
@@ -228,6 +251,22 @@ export async function fileDemoDay(ctx: AppContext): Promise<number> {
     filed++;
   }
   return filed;
+}
+
+/** Sends the surveys due by now (an hour after each resolution) and answers them as the customers would. */
+async function answerSurveys(ctx: AppContext, now: Date, answers: Map<string, SurveyAnswer>): Promise<void> {
+  await runDueFollowUps(ctx, now);
+  if (!answers.size) return;
+  const sent = await ctx.db
+    .selectFrom("surveys")
+    .select(["id", "ticket_no", "expires_at"])
+    .where("ticket_no", "in", [...answers.keys()])
+    .where("answered_at", "is", null)
+    .execute();
+  for (const survey of sent) {
+    const token = signSurveyToken(survey.id, survey.expires_at, ctx.config.authSecret);
+    await answerSurvey(ctx, token, answers.get(survey.ticket_no)!);
+  }
 }
 
 async function file(ctx: AppContext, agent: Principal, body: Record<string, unknown>): Promise<string> {
