@@ -60,7 +60,7 @@ export function EvidenceUpload({
         .filter((f) => f.status === "error")
         .map((f) => (
           <Typography.Paragraph key={f.uid} type="danger" role="alert" style={{ margin: "4px 0" }}>
-            {f.name}：{uploadError(f, t("uploadFailed"))}
+            {t("uploadFileFailed", { name: f.name, error: uploadError(f, t("uploadFailed")) })}
           </Typography.Paragraph>
         ))}
       {preview && (

@@ -92,6 +92,7 @@ export const en: Record<MessageKey, string> = {
   evidenceHint: "Up to 9; JPG, PNG, WebP images and MP4 videos",
   upload: "Upload",
   uploadFailed: "Upload failed",
+  uploadFileFailed: "{name}: {error}",
   foreignObject: "Foreign object",
   foreignObjectHint: "Describe the object and upload a clear photo of it",
   colour: "Colour",

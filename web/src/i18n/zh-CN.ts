@@ -92,6 +92,7 @@ export const zhCN = {
   evidenceHint: "最多 9 个，支持 JPG、PNG、WebP 图片和 MP4 视频",
   upload: "上传",
   uploadFailed: "上传失败",
+  uploadFileFailed: "{name}：{error}",
   foreignObject: "异物信息",
   foreignObjectHint: "请描述异物，并上传清晰的异物照片",
   colour: "颜色",
