@@ -155,6 +155,27 @@ describe("H5 pages as a customer sees them", () => {
   );
 
   it(
+    "a refused photo is named with English punctuation on the English form",
+    async () => {
+      const base = fixture.server.url;
+      const { context, page, errors } = await phonePage("en");
+      await page.goto(`${base}/h5/new?channel=app&lang=en`);
+      await page.locator("input[type=file]").setInputFiles({
+        name: "receipt.png",
+        mimeType: "image/png",
+        buffer: Buffer.from("not really a picture"),
+      });
+      const refused = page.getByRole("alert").filter({ hasText: "receipt.png" });
+      await refused.waitFor({ timeout: UI_TIMEOUT });
+      expect(await refused.textContent()).toMatch(/^receipt\.png: \S/);
+      // The refused upload is expected to show as a failed request, and only that.
+      expect(errors.filter((e) => !/status of 415/.test(e))).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     "the progress lookup keeps the phone after 'not found', and asks for a missing one in plain words",
     async () => {
       const base = fixture.server.url;
