@@ -1,5 +1,6 @@
 import type { Db } from "../../db/database.ts";
-import type { Principal, Role } from "./roles.ts";
+import type { Principal } from "./roles.ts";
+import { userPrincipal } from "./users.store.ts";
 
 /** Reads of the user table for the console: the admin's list, the assignable agents, a stream's holder. */
 
@@ -46,14 +47,5 @@ export async function principalById(db: Db, id: string): Promise<Principal | nul
     .where("id", "=", id)
     .where("active", "=", true)
     .executeTakeFirst();
-  if (!row) return null;
-  return {
-    kind: "user",
-    id: row.id,
-    name: row.username,
-    role: row.role as Role,
-    merchantIds: row.merchant_ids,
-    riderId: row.rider_id,
-    scopes: [],
-  };
+  return row ? userPrincipal(row) : null;
 }

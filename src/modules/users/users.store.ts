@@ -1,4 +1,6 @@
+import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.ts";
+import type { UsersTable } from "../../db/schema.ts";
 import { newSecret, randomId, sha256 } from "../../platform/ids.ts";
 import { hashPassword } from "../../platform/passwords.ts";
 import type { Principal, Role } from "./roles.ts";
@@ -79,17 +81,21 @@ export async function principalForSession(db: Db, token: string, now: Date): Pro
     .where("sessions.expires_at", ">", now)
     .where("users.active", "=", true)
     .executeTakeFirst();
-  if (!row) return null;
-  return {
-    kind: "user",
-    id: row.id,
-    name: row.username,
-    role: row.role as Role,
-    merchantIds: row.merchant_ids,
-    riderId: row.rider_id,
-    scopes: [],
-  };
+  return row ? userPrincipal(row) : null;
 }
+
+/** A signed-in user acts with its role's permissions, so it carries no scopes of its own. */
+export const userPrincipal = (
+  row: Pick<Selectable<UsersTable>, "id" | "username" | "role" | "merchant_ids" | "rider_id">,
+): Principal => ({
+  kind: "user",
+  id: row.id,
+  name: row.username,
+  role: row.role as Role,
+  merchantIds: row.merchant_ids,
+  riderId: row.rider_id,
+  scopes: [],
+});
 
 export async function createApiKey(
   db: Db,
