@@ -101,6 +101,18 @@ describe("remedies in the console", () => {
       expect(await paid.getByTestId("ledger-amount").textContent()).toBe("¥200.00");
       await page.getByTestId("current-remedy-status").getByText("已批准").waitFor({ timeout: UI_TIMEOUT });
       await screenshot(page, "console-ticket-ledger");
+      // The totals, each amount on one line in English too (its longer labels beside them broke "¥0.00" in two).
+      await page.getByRole("button", { name: "English" }).click();
+      const totals = page.getByTestId("ledger-totals");
+      await totals.getByText("Charged to the liable party").waitFor({ timeout: UI_TIMEOUT });
+      expect(await totals.textContent()).toContain("¥28.00");
+      for (const amount of await totals.locator(".ant-descriptions-item-content").all()) {
+        const lines = await amount.evaluate(
+          (el) => el.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(el).lineHeight),
+        );
+        expect(Math.round(lines)).toBe(1);
+      }
+      await page.getByRole("button", { name: "中文" }).click();
 
       // The whole order's money, from the panel's link.
       await ledger.getByRole("link", { name: "订单流水" }).click();

@@ -123,8 +123,11 @@ export function LedgerTable({
 export function LedgerTotals({ totals }: { totals: Totals }) {
   const w = useWords();
   return (
+    // Labels above the amounts: beside them, in a half-width card, an English label left the amount a
+    // few pixels and broke "¥0.00" over two lines.
     <Descriptions
       size="small"
+      layout="vertical"
       column={{ xs: 2, md: 5 }}
       data-testid="ledger-totals"
       items={[
