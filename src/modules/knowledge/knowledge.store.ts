@@ -28,6 +28,19 @@ export const fromRow = (r: EntryRow): StoredEntry => ({
   updatedAt: r.updated_at,
 });
 
+/** The content as the entry row and each version row store it; the kind is apart because an edit never changes it. */
+const contentColumns = (e: Omit<KnowledgeEntry, "id" | "kind">) => ({
+  business_lines: e.businessLines,
+  title: e.title,
+  body: e.body,
+  tags: e.tags,
+  data: JSON.stringify(e.data),
+});
+
+/** The matcher compares this counter with the one its index was built at, and builds the index again. */
+const raiseRevision = (trx: Db) =>
+  trx.updateTable("knowledge_revision").set({ revision: sql`revision + 1` }).where("id", "=", 1).execute();
+
 export interface Editor {
   id: string | null;
   name: string;
@@ -55,11 +68,7 @@ export async function seedKnowledge(db: Db, entries: readonly KnowledgeEntry[], 
         entries.map((e) => ({
           id: e.id,
           kind: e.kind,
-          business_lines: e.businessLines,
-          title: e.title,
-          body: e.body,
-          tags: e.tags,
-          data: JSON.stringify(e.data),
+          ...contentColumns(e),
           status: "published",
           version: 1,
           updated_by: null,
@@ -80,11 +89,7 @@ export async function seedKnowledge(db: Db, entries: readonly KnowledgeEntry[], 
             entry_id: e.id,
             version: 1,
             kind: e.kind,
-            business_lines: e.businessLines,
-            title: e.title,
-            body: e.body,
-            tags: e.tags,
-            data: JSON.stringify(e.data),
+            ...contentColumns(e),
             status: "published",
             edited_by: null,
             edited_by_name: "system",
@@ -94,11 +99,7 @@ export async function seedKnowledge(db: Db, entries: readonly KnowledgeEntry[], 
       )
       .onConflict((oc) => oc.columns(["entry_id", "version"]).doNothing())
       .execute();
-    await trx
-      .updateTable("knowledge_revision")
-      .set({ revision: sql`revision + 1` })
-      .where("id", "=", 1)
-      .execute();
+    await raiseRevision(trx);
     return added.length;
   });
 }
@@ -163,11 +164,7 @@ export async function createEntry(
       .values({
         id,
         kind: entry.kind,
-        business_lines: entry.businessLines,
-        title: entry.title,
-        body: entry.body,
-        tags: entry.tags,
-        data: JSON.stringify(entry.data),
+        ...contentColumns(entry),
         status: entry.status,
         version: 1,
         updated_by: editor.id,
@@ -178,11 +175,7 @@ export async function createEntry(
       .executeTakeFirst();
     if (!row) return null;
     await insertVersion(trx, id, 1, entry, editor, now, note);
-    await trx
-      .updateTable("knowledge_revision")
-      .set({ revision: sql`revision + 1` })
-      .where("id", "=", 1)
-      .execute();
+    await raiseRevision(trx);
     return fromRow(row);
   });
 }
@@ -213,11 +206,7 @@ export async function updateEntry(
     const row = await trx
       .updateTable("knowledge_entries")
       .set({
-        business_lines: entry.businessLines,
-        title: entry.title,
-        body: entry.body,
-        tags: entry.tags,
-        data: JSON.stringify(entry.data),
+        ...contentColumns(entry),
         status: entry.status,
         version,
         updated_by: editor.id,
@@ -227,11 +216,7 @@ export async function updateEntry(
       .returningAll()
       .executeTakeFirstOrThrow();
     await insertVersion(trx, id, version, entry, editor, now, note);
-    await trx
-      .updateTable("knowledge_revision")
-      .set({ revision: sql`revision + 1` })
-      .where("id", "=", 1)
-      .execute();
+    await raiseRevision(trx);
     return fromRow(row);
   });
 }
@@ -251,11 +236,7 @@ async function insertVersion(
       entry_id: id,
       version,
       kind: entry.kind,
-      business_lines: entry.businessLines,
-      title: entry.title,
-      body: entry.body,
-      tags: entry.tags,
-      data: JSON.stringify(entry.data),
+      ...contentColumns(entry),
       status: entry.status,
       edited_by: editor.id,
       edited_by_name: editor.name,
