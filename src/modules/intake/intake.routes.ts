@@ -6,6 +6,7 @@ import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { canonicalJson, sha256 } from "../../platform/ids.ts";
 import { BUSINESS_LINES, CHANNELS, RESOLUTIONS } from "../../policy-packs/schema.ts";
 import { textUnderstanding } from "../nlp/understanding.ts";
+import { anonymousRateLimit } from "../users/auth.ts";
 import { allows } from "../users/roles.ts";
 import { registerRequest } from "./intake.commands.ts";
 import { SELF_SERVICE_CHANNELS } from "./intake.domain.ts";
@@ -98,13 +99,7 @@ export function intakeRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       // Every field is checked by the intake rules so that all problems come back together.
       attachValidation: true,
-      config: {
-        rateLimit: {
-          max: ctx.config.publicRateLimit,
-          timeWindow: "1 minute",
-          allowList: (req: FastifyRequest) => req.principal !== null,
-        },
-      },
+      config: anonymousRateLimit(ctx),
       schema: {
         tags: ["tickets"],
         summary: "Submit an after-sales request (售后申请)",

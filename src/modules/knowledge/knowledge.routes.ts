@@ -8,7 +8,7 @@ import { randomId } from "../../platform/ids.ts";
 import { BUSINESS_LINES } from "../../policy-packs/schema.ts";
 import { KnowledgeIndex } from "../nlp/faq.ts";
 import { KNOWLEDGE_KINDS, type KnowledgeKind, shippedKnowledge, shippedSynonyms } from "../nlp/knowledge.ts";
-import { need, principalOf } from "../users/auth.ts";
+import { anonymousRateLimit, need, principalOf } from "../users/auth.ts";
 import { allows } from "../users/roles.ts";
 import { checkEntry, type EntryInput, PUBLIC_KINDS, renderMacro, STATUSES } from "./knowledge.domain.ts";
 import {
@@ -114,13 +114,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/knowledge/faq/match",
     {
-      config: {
-        rateLimit: {
-          max: ctx.config.publicRateLimit,
-          timeWindow: "1 minute",
-          allowList: (req: FastifyRequest) => req.principal !== null,
-        },
-      },
+      config: anonymousRateLimit(ctx),
       schema: {
         tags: ["knowledge"],
         summary: "The chat bot's brain: the best FAQ answer to a question, or a hand-over when not confident",
@@ -169,13 +163,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/v1/knowledge/search",
     {
-      config: {
-        rateLimit: {
-          max: ctx.config.publicRateLimit,
-          timeWindow: "1 minute",
-          allowList: (req: FastifyRequest) => req.principal !== null,
-        },
-      },
+      config: anonymousRateLimit(ctx),
       schema: {
         tags: ["knowledge"],
         summary: "Search the knowledge base (customers: FAQ and usage guides; staff: everything)",

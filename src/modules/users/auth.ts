@@ -43,3 +43,15 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized();
   return request.principal;
 }
+
+/**
+ * Route config for public routes that signed-in callers use too: the public rate limit counts anonymous
+ * callers only, so staff and integrations working through many requests are not throttled with them.
+ */
+export const anonymousRateLimit = (ctx: AppContext) => ({
+  rateLimit: {
+    max: ctx.config.publicRateLimit,
+    timeWindow: "1 minute",
+    allowList: (req: FastifyRequest) => req.principal !== null,
+  },
+});
