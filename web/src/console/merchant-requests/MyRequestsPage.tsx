@@ -1,8 +1,9 @@
-import { App, Button, Card, DatePicker, Drawer, Form, Input, Rate, Select, Space } from "antd";
+import { Button, Card, DatePicker, Drawer, Form, Input, Rate, Select, Space } from "antd";
 import { useState } from "react";
-import { type ApiError, api } from "../../api/client.ts";
+import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
+import { useFiling } from "../../shared/useFiling.ts";
 import { RequestTable, RequestView } from "./RequestView.tsx";
 import { useRequestActions } from "./useRequestActions.ts";
 import { requestWord, requestWordKeys } from "./words.ts";
@@ -19,14 +20,11 @@ type Filing = {
 export function MyRequestsPage() {
   const { locale } = useLocale();
   const w = (k: string) => requestWord(k, locale);
-  const { message } = App.useApp();
-  const [form] = Form.useForm<Filing>();
   const list = useAsync((signal) => api.get("/api/v1/merchant/requests", { signal }), []);
   const [openNo, setOpenNo] = useState<string | null>(null);
-
-  const file = async (v: Filing) => {
-    try {
-      await api.post("/api/v1/merchant/requests", {
+  const { form, file } = useFiling(
+    (v: Filing) =>
+      api.post("/api/v1/merchant/requests", {
         body: {
           subject: v.subject,
           body: v.body,
@@ -34,14 +32,10 @@ export function MyRequestsPage() {
           ...(v.orderNo ? { orderNo: v.orderNo } : {}),
           ...(v.occurredAt ? { occurredAt: v.occurredAt.toISOString() } : {}),
         },
-      });
-      message.success(w("filed"));
-      form.resetFields();
-      list.reload(true);
-    } catch (e) {
-      message.error((e as ApiError).message);
-    }
-  };
+      }),
+    w("filed"),
+    list,
+  );
 
   return (
     <div>

@@ -1,7 +1,8 @@
-import { App, Button, Card, Form, Input, Table } from "antd";
-import { type ApiError, api } from "../../api/client.ts";
+import { Button, Card, Form, Input, Table } from "antd";
+import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
+import { useFiling } from "../../shared/useFiling.ts";
 import { type Suggestion, suggestionColumns } from "./columns.tsx";
 import { merchantWord } from "./words.ts";
 
@@ -9,21 +10,14 @@ import { merchantWord } from "./words.ts";
 export function MySuggestionsPage() {
   const { locale } = useLocale();
   const w = (k: string) => merchantWord(k, locale);
-  const { message } = App.useApp();
   const col = suggestionColumns(locale);
-  const [form] = Form.useForm<{ topic: string; details: string }>();
   const list = useAsync((signal) => api.get("/api/v1/merchant/suggestions", { signal }), []);
-
-  const file = async (values: { topic: string; details: string }) => {
-    try {
-      await api.post("/api/v1/merchant/suggestions", { body: values });
-      message.success(w("filed"));
-      form.resetFields();
-      list.reload(true);
-    } catch (e) {
-      message.error((e as ApiError).message);
-    }
-  };
+  const { form, file } = useFiling(
+    (values: { topic: string; details: string }) =>
+      api.post("/api/v1/merchant/suggestions", { body: values }),
+    w("filed"),
+    list,
+  );
 
   return (
     <div>
