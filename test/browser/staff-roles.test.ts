@@ -90,6 +90,11 @@ describe("the console by role", () => {
       await page.getByRole("button", { name: "English" }).click();
       await page.getByText("Categories and sub-types").waitFor({ timeout: UI_TIMEOUT });
       expect(await page.getByRole("link", { name: "Ticket queue" }).count()).toBe(1);
+      // Every menu entry whole: none of the longer English words is cut short.
+      const cut = await page
+        .locator(".ant-menu-title-content")
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(cut).toEqual([]);
       await page.getByRole("link", { name: "Ticket queue" }).click();
       await page.getByText("All open").waitFor({ timeout: UI_TIMEOUT });
       expect(errors).toEqual([]);

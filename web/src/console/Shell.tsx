@@ -128,7 +128,8 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <Layout className="console-layout">
-      <Layout.Sider breakpoint="lg" collapsedWidth={0} width={208} theme="dark">
+      {/* Wider in English, whose menu words are longer ("Merchant suggestions" was cut short). */}
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} width={locale === "en" ? 232 : 208} theme="dark">
         <div className="console-brand">
           <span className="console-brand-mark" aria-hidden>
             <svg width="16" height="16" viewBox="0 0 32 32" aria-hidden="true">
