@@ -72,6 +72,11 @@ describe("the incident board", () => {
       await page.locator(".ant-message", { hasText: "已完成" }).waitFor({ timeout: UI_TIMEOUT });
       const stored = await client(fixture.server.url, supervisor).get(`/api/v1/incidents/${incident.id}`);
       expect(stored.body.timeline.map((e: any) => e.type)).toContain("sampling_task_created");
+      // The timeline says each step in words, not by its code.
+      const timeline = page.locator(".ant-timeline");
+      await timeline.getByText("已创建抽检任务").waitFor({ timeout: UI_TIMEOUT });
+      expect(await timeline.textContent()).toContain("发现事件");
+      expect(await timeline.textContent()).not.toMatch(/opened|tickets_linked|sampling_task_created/);
       expect(errors).toEqual([]);
       await context.close();
     },

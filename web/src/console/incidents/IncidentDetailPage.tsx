@@ -6,7 +6,7 @@ import { useLocale } from "../../i18n/locale.tsx";
 import { formatTime } from "../../shared/format.ts";
 import { Link } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
-import { type IncidentWord, incidentWord, keyText } from "./words.ts";
+import { type IncidentWord, incidentWord, keyText, stepText } from "./words.ts";
 
 type Incident = Answer<"get", "/api/v1/incidents/{id}">;
 type ActionPath =
@@ -124,7 +124,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
             items={d.timeline.map((e) => ({
               children: (
                 <span>
-                  {formatTime(e.at, locale)} · <b>{e.type}</b> · {e.actor}
+                  {formatTime(e.at, locale)} · <b>{stepText(e.type, locale)}</b> · {e.actor}
                   {typeof e.data.findings === "string" && ` — ${e.data.findings}`}
                   {typeof e.data.text === "string" && ` — ${e.data.text}`}
                 </span>

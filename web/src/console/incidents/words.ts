@@ -42,6 +42,27 @@ const WORDS = {
   back: ["返回事件列表", "Back to incidents"],
 } satisfies Record<string, [string, string]>;
 
+/** What each step of an incident's timeline was, in words (the API gives its code). */
+const STEPS: Record<string, [string, string]> = {
+  opened: ["发现事件", "Incident opened"],
+  tickets_linked: ["关联服务单", "Tickets linked"],
+  team_notified: ["已通知联合调查组", "Investigation team notified"],
+  sampling_task_created: ["已创建抽检任务", "Sampling task created"],
+  batch_suspension_requested: ["已申请暂停批次销售", "Batch sales suspension requested"],
+  merchant_suspension_requested: ["已申请暂停商家营业", "Merchant suspension requested"],
+  public_notice_drafted: ["已起草公告", "Public notice drafted"],
+  extra_compensation: ["已发放额外补偿", "Extra compensation paid"],
+  progress_published: ["已公布进展", "Progress published"],
+  progress_overdue: ["进展公布超时", "Progress overdue"],
+  order_system_called: ["已通知订单系统", "Order system called"],
+  order_system_call_failed: ["订单系统调用失败", "Order-system call failed"],
+  closed: ["结案", "Closed"],
+};
+
+/** A step's words; a step this page does not know yet shows its code rather than nothing. */
+export const stepText = (type: string, locale: Locale): string =>
+  STEPS[type]?.[locale === "en" ? 1 : 0] ?? type;
+
 export type IncidentWord = keyof typeof WORDS;
 export const incidentWord = (key: IncidentWord, locale: Locale): string =>
   WORDS[key][locale === "en" ? 1 : 0];
