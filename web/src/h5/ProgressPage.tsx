@@ -164,7 +164,8 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
               items={[
                 { title: customerStatusLabel("new", locale).split(/[，,]/)[0] },
                 { title: customerStatusLabel("in_progress", locale) },
-                { title: customerStatusLabel("resolved", locale) },
+                // The end as it came: withdrawn, merged or not eligible is "closed", not "resolved".
+                { title: customerStatusLabel(isFinished(p.status) ? p.status : "resolved", locale) },
               ]}
               style={{ margin: "8px 0 16px" }}
             />
