@@ -110,7 +110,7 @@ describe("H5 pages as a customer sees them", () => {
   );
 
   it(
-    "a withdrawn request is not still assigning an agent",
+    "a withdrawn request is not still assigning an agent, nor shown as resolved",
     async () => {
       const base = fixture.server.url;
       const { ticketNo, phone } = await fileAppTicket(base, admin);
@@ -122,6 +122,8 @@ describe("H5 pages as a customer sees them", () => {
         .toBe("已关闭");
       expect(await page.locator(".h5-facts").textContent()).not.toContain("正在分配客服");
       expect(await page.locator(".h5-facts dt").nth(1).textContent()).toBe("完成时间");
+      // Withdrawn is where it ended, and the steps say so: not "resolved".
+      expect(await page.locator(".ant-steps-item-title").last().textContent()).toBe("已关闭");
       expect(errors).toEqual([]);
       await context.close();
     },
