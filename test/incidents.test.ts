@@ -188,6 +188,9 @@ describe("batch detector", () => {
     expect(r.status).toBe(200);
     expect(r.body.tickets).toHaveLength(4);
     for (const t of r.body.tickets) expect(t.customerPhone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    // This scene's product and merchant are not on file: their ids stand alone.
+    expect(r.body.keyNames).toEqual({ product: null, merchant: null });
+    expect(r.body.tickets.map((t: any) => t.merchantName)).toEqual([null, null, null, null]);
     expect(r.body.timeline.map((e: any) => e.type)).toEqual(["opened", "tickets_linked", "tickets_linked"]);
   });
 

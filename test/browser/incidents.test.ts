@@ -66,6 +66,11 @@ describe("the incident board", () => {
       await row.click();
       await page.waitForURL(new RegExp(`/console/incidents/${incident.id}`), { timeout: UI_TIMEOUT });
       for (const no of ticketNos) await page.getByRole("link", { name: no }).waitFor({ timeout: UI_TIMEOUT });
+      // The product and the merchants by name, beside the ids the other systems use.
+      expect(await page.locator(".ant-descriptions").first().textContent()).toContain(
+        "商品 麻辣烫套餐（P0001）",
+      );
+      expect(await page.getByText("老王麻辣烫（M001）").count()).toBe(3);
       await screenshot(page, "console-incident-detail", false);
 
       await page.getByRole("button", { name: "创建抽检任务" }).click();

@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { notFound, text } from "../../platform/errors.ts";
 import { maskPhone } from "../../platform/format.ts";
 import { ErrorSchema } from "../../platform/http.ts";
+import { namesOfIds } from "../orders/orders.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import {
   closeIncident,
@@ -73,6 +74,12 @@ const incidentView = (r: IncidentRow, ticketNos: string[]): Static<typeof Incide
 
 const Detail = T.Object({
   ...Incident.properties,
+  keyNames: T.Object(
+    { product: T.Union([T.String(), T.Null()]), merchant: T.Union([T.String(), T.Null()]) },
+    {
+      description: "names of the key's product and merchant; null when the key has none or it is not on file",
+    },
+  ),
   tickets: T.Array(
     T.Object({
       ticketNo: T.String(),
@@ -82,6 +89,7 @@ const Detail = T.Object({
       severity: T.String(),
       region: T.String(),
       merchantId: T.String(),
+      merchantName: T.Union([T.String(), T.Null()]),
       orderNo: T.String(),
       customerPhone: T.String({ description: "masked" }),
       createdAt: T.String(),
@@ -122,16 +130,18 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const detail = async (id: string): Promise<Static<typeof Detail>> => {
     const incident = await findIncident(ctx.db, id);
     if (!incident) throw notFound(text("事件", "Incident"));
-    const [tickets, events, calls] = [
+    const [tickets, events, calls, names] = [
       await incidentTicketsDetail(ctx.db, id),
       await incidentEvents(ctx.db, id),
       await callsOfIncident(ctx.db, id),
+      await namesOfIds(ctx.db, { product: incident.product_id, merchant: incident.merchant_id }),
     ];
     return {
       ...incidentView(
         incident,
         tickets.map((t) => t.ticket_no),
       ),
+      keyNames: { product: names.product, merchant: names.merchant },
       tickets: tickets.map((t) => ({
         ticketNo: t.ticket_no,
         status: t.status,
@@ -140,6 +150,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: AppContext): void {
         severity: t.severity,
         region: t.region,
         merchantId: t.merchant_id,
+        merchantName: t.merchant_name,
         orderNo: t.order_no,
         customerPhone: maskPhone(t.customer_phone),
         createdAt: new Date(t.created_at).toISOString(),

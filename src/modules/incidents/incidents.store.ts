@@ -374,7 +374,9 @@ export async function incidentTicketsDetail(db: Executor, incidentId: string) {
   return db
     .selectFrom("incident_tickets as it")
     .innerJoin("tickets as t", "t.ticket_no", "it.ticket_no")
+    .leftJoin("merchants as m", "m.id", "t.merchant_id")
     .select([
+      "m.name as merchant_name",
       "t.ticket_no",
       "t.status",
       "t.category",

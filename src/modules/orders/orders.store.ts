@@ -40,16 +40,21 @@ export async function upsertOrder(
 export const findOrder = (db: Db, orderNo: string) =>
   db.selectFrom("orders").selectAll().where("order_no", "=", orderNo).executeTakeFirst();
 
-/** The names of an order's merchant and rider, for people who know them by name; null for an unknown id. */
-export async function partyNames(
+type Names = { merchant: string | null; rider: string | null; product: string | null };
+
+/**
+ * The names of a merchant, a rider and a product, for people who know them by name rather than by id;
+ * null for an id not given or not on file. One round trip for the three.
+ */
+export async function namesOfIds(
   db: Db,
-  merchantId: string,
-  riderId: string | null,
-): Promise<{ merchantName: string | null; riderName: string | null }> {
-  const r = await sql<{ merchant_name: string | null; rider_name: string | null }>`
-    select (select name from merchants where id = ${merchantId}) as merchant_name,
-      (select name from riders where id = ${riderId}) as rider_name`.execute(db);
-  return { merchantName: r.rows[0]?.merchant_name ?? null, riderName: r.rows[0]?.rider_name ?? null };
+  ids: { merchant?: string | null; rider?: string | null; product?: string | null },
+): Promise<Names> {
+  const r = await sql<Names>`
+    select (select name from merchants where id = ${ids.merchant ?? null}) as merchant,
+      (select name from riders where id = ${ids.rider ?? null}) as rider,
+      (select name from products where id = ${ids.product ?? null}) as product`.execute(db);
+  return r.rows[0] ?? { merchant: null, rider: null, product: null };
 }
 
 export type IntakeOrderRow = {

@@ -7,7 +7,7 @@ import { recordPersonalDataAccess } from "../privacy/privacy.commands.ts";
 import { findTicket } from "../tickets/tickets.store.ts";
 import { need, principalOf } from "../users/auth.ts";
 import { canSeeTicket } from "../users/roles.ts";
-import { findOrder, partyNames } from "./orders.store.ts";
+import { findOrder, namesOfIds } from "./orders.store.ts";
 
 /**
  * The order behind a ticket, for the agent's workspace: items, amounts, merchant, rider, region, batch.
@@ -65,14 +65,14 @@ export function ticketOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
       await recordPersonalDataAccess(ctx, principalOf(request), request.routeOptions.url ?? "", [
         { phone: ticket.customer_phone, ticketNo, fields: ["order"] },
       ]);
-      const names = await partyNames(ctx.db, order.merchant_id, order.rider_id);
+      const names = await namesOfIds(ctx.db, { merchant: order.merchant_id, rider: order.rider_id });
       return {
         orderNo: order.order_no,
         businessLine: order.business_line,
         merchantId: order.merchant_id,
-        merchantName: names.merchantName,
+        merchantName: names.merchant,
         riderId: order.rider_id,
-        riderName: names.riderName,
+        riderName: names.rider,
         region: order.region,
         items: order.items.map((i) => ({
           productId: i.productId,

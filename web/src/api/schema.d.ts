@@ -10929,6 +10929,11 @@ export interface paths {
                             findings: string | null;
                             /** @description when the next public progress is due */
                             progressDueAt: string | null;
+                            /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                            keyNames: {
+                                product: string | null;
+                                merchant: string | null;
+                            };
                             tickets: {
                                 ticketNo: string;
                                 status: string;
@@ -10937,6 +10942,7 @@ export interface paths {
                                 severity: string;
                                 region: string;
                                 merchantId: string;
+                                merchantName: string | null;
                                 orderNo: string;
                                 /** @description masked */
                                 customerPhone: string;
@@ -11123,6 +11129,11 @@ export interface paths {
                             findings: string | null;
                             /** @description when the next public progress is due */
                             progressDueAt: string | null;
+                            /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                            keyNames: {
+                                product: string | null;
+                                merchant: string | null;
+                            };
                             tickets: {
                                 ticketNo: string;
                                 status: string;
@@ -11131,6 +11142,7 @@ export interface paths {
                                 severity: string;
                                 region: string;
                                 merchantId: string;
+                                merchantName: string | null;
                                 orderNo: string;
                                 /** @description masked */
                                 customerPhone: string;
@@ -11185,6 +11197,11 @@ export interface paths {
                             findings: string | null;
                             /** @description when the next public progress is due */
                             progressDueAt: string | null;
+                            /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                            keyNames: {
+                                product: string | null;
+                                merchant: string | null;
+                            };
                             tickets: {
                                 ticketNo: string;
                                 status: string;
@@ -11193,6 +11210,7 @@ export interface paths {
                                 severity: string;
                                 region: string;
                                 merchantId: string;
+                                merchantName: string | null;
                                 orderNo: string;
                                 /** @description masked */
                                 customerPhone: string;
@@ -11378,6 +11396,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -11386,6 +11409,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -11574,6 +11598,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -11582,6 +11611,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -11770,6 +11800,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -11778,6 +11813,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -11965,6 +12001,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -11973,6 +12014,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -12161,6 +12203,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -12169,6 +12216,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -12356,6 +12404,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -12364,6 +12417,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;
@@ -12551,6 +12605,11 @@ export interface paths {
                                 findings: string | null;
                                 /** @description when the next public progress is due */
                                 progressDueAt: string | null;
+                                /** @description names of the key's product and merchant; null when the key has none or it is not on file */
+                                keyNames: {
+                                    product: string | null;
+                                    merchant: string | null;
+                                };
                                 tickets: {
                                     ticketNo: string;
                                     status: string;
@@ -12559,6 +12618,7 @@ export interface paths {
                                     severity: string;
                                     region: string;
                                     merchantId: string;
+                                    merchantName: string | null;
                                     orderNo: string;
                                     /** @description masked */
                                     customerPhone: string;

@@ -48,3 +48,7 @@ export function dueText(iso: string, now: number, t: Translate): { text: string;
 
 /** Characters as the API counts them: one per Chinese character or emoji. */
 export const charCount = (value: string): number => [...value.trim()].length;
+
+/** 老王麻辣烫（M001）: the name people use, and the id the other systems use; the id alone when unnamed. */
+export const nameWithId = (name: string | null | undefined, id: string): string =>
+  name ? `${name}（${id}）` : id;

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { type Answer, api } from "../../api/client.ts";
 import { statusLabel } from "../../i18n/labels.ts";
 import { useLocale } from "../../i18n/locale.tsx";
-import { formatTime } from "../../shared/format.ts";
+import { formatTime, nameWithId } from "../../shared/format.ts";
 import { Link } from "../../shared/router.tsx";
 import { useAsync } from "../../shared/useAsync.ts";
 import { type IncidentWord, incidentWord, keyText, stepText } from "./words.ts";
@@ -70,7 +70,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
           loading={incident.loading}
         >
           <Descriptions size="small" column={2}>
-            <Descriptions.Item label={w("key")}>{keyText(d.key, locale)}</Descriptions.Item>
+            <Descriptions.Item label={w("key")}>{keyText(d.key, locale, d.keyNames)}</Descriptions.Item>
             <Descriptions.Item label={w("openedAt")}>{formatTime(d.openedAt, locale)}</Descriptions.Item>
             {d.progressDueAt && (
               <Descriptions.Item label={w("progressDue")}>
@@ -107,7 +107,11 @@ export function IncidentDetailPage({ id }: { id: string }) {
               },
               { title: w("status"), dataIndex: "status", render: (s: string) => statusLabel(s, locale) },
               { title: w("region"), dataIndex: "region" },
-              { title: w("merchantId"), dataIndex: "merchantId" },
+              {
+                title: w("merchantId"),
+                dataIndex: "merchantId",
+                render: (id: string, t) => nameWithId(t.merchantName, id),
+              },
               { title: "☎", dataIndex: "customerPhone" },
               {
                 title: w("openedAt"),

@@ -1,4 +1,5 @@
 import type { Locale } from "../../i18n/locale.tsx";
+import { nameWithId } from "../../shared/format.ts";
 
 /** The incident screens' words, kept beside them (zh-CN first, English second). */
 const WORDS = {
@@ -67,13 +68,15 @@ export type IncidentWord = keyof typeof WORDS;
 export const incidentWord = (key: IncidentWord, locale: Locale): string =>
   WORDS[key][locale === "en" ? 1 : 0];
 
-/** "批次 B1 · 商品 P1": the key's fields in words. */
+/** "批次 B1 · 商品 三文鱼刺身（P1）": the key's fields in words, the product and merchant by name when known. */
 export function keyText(
   key: Partial<Record<"region" | "productId" | "batchNo" | "merchantId", string>>,
   locale: Locale,
+  names: { product?: string | null; merchant?: string | null } = {},
 ) {
+  const named = { productId: names.product, merchantId: names.merchant } as Record<string, string | null>;
   return (["batchNo", "productId", "region", "merchantId"] as const)
     .filter((k) => key[k])
-    .map((k) => `${incidentWord(k, locale)} ${key[k]}`)
+    .map((k) => `${incidentWord(k, locale)} ${nameWithId(named[k], key[k]!)}`)
     .join(" · ");
 }

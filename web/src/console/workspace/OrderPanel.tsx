@@ -2,14 +2,11 @@ import { Card, Descriptions, Skeleton, Table, Typography } from "antd";
 import type { ApiError } from "../../api/client.ts";
 import { resolutionLabel } from "../../i18n/labels.ts";
 import { useLocale } from "../../i18n/locale.tsx";
-import { formatFen, formatTime } from "../../shared/format.ts";
+import { formatFen, formatTime, nameWithId } from "../../shared/format.ts";
 import type { PublicPack } from "../../shared/packs.ts";
 import type { Ticket, TicketOrder } from "./types.ts";
 
 type Item = TicketOrder["items"][number];
-
-/** 老王麻辣烫（M001）: the name people use, and the id the other systems use. */
-const withId = (name: string | null | undefined, id: string) => (name ? `${name}（${id}）` : id);
 
 /** Who complains about what they bought: the customer, the order's money, merchant, rider and batches. */
 export function OrderPanel({
@@ -44,11 +41,15 @@ export function OrderPanel({
             children: <Typography.Text copyable>{ticket.orderNo}</Typography.Text>,
           },
           { key: "line", label: t("businessLine"), children: pack?.labels[locale] ?? ticket.businessLine },
-          { key: "merchant", label: t("merchant"), children: withId(order?.merchantName, ticket.merchantId) },
+          {
+            key: "merchant",
+            label: t("merchant"),
+            children: nameWithId(order?.merchantName, ticket.merchantId),
+          },
           {
             key: "rider",
             label: t("rider"),
-            children: ticket.riderId ? withId(order?.riderName, ticket.riderId) : t("none"),
+            children: ticket.riderId ? nameWithId(order?.riderName, ticket.riderId) : t("none"),
           },
           { key: "region", label: t("region"), children: ticket.region },
           ...(order
