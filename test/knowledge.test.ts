@@ -16,6 +16,17 @@ describe("the chat bot's FAQ match", () => {
     expect(r.body).toMatchObject({ answered: true, handover: false, answer: { intent: "delivery_eta" } });
     expect(r.body.answer.text).toContain("退款");
     expect(r.body.confidence).toBeGreaterThan(0.3);
+    // The answer is the customer's to read: its {{eta}} is said in words, in the caller's language.
+    expect(r.body.answer.text).toContain("您的订单预计订单页显示的时间送达");
+    expect(r.body.answer.text).not.toContain("{{");
+  });
+
+  it("gives customers searching the knowledge base answers without placeholders, and staff the template", async () => {
+    const path = `/api/v1/knowledge/search?q=${q("餐没到怎么办")}&businessLine=food_delivery`;
+    const eta = (items: { data: { intent?: string }; body: string }[]) =>
+      items.find((e) => e.data.intent === "delivery_eta")!.body;
+    expect(eta((await client(app.url).get(path)).body.items)).toContain("预计订单页显示的时间送达");
+    expect(eta((await app.as("agent1").get(path)).body.items)).toContain("预计{{eta}}送达");
   });
 
   it("hands over when it has no confident answer", async () => {

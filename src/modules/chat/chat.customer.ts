@@ -4,10 +4,11 @@ import type { AppContext } from "../../platform/context.ts";
 import { type Locale, text } from "../../platform/errors.ts";
 import { randomId } from "../../platform/ids.ts";
 import { normalisePhone } from "../intake/intake.domain.ts";
+import { fillFaqAnswer } from "../knowledge/knowledge.domain.ts";
 import { indexOf } from "../knowledge/knowledge.routes.ts";
 import { findOrderForIntake } from "../orders/orders.store.ts";
 import { callbackTicket } from "./chat.commands.ts";
-import { botTurn, CUSTOMER_RATE, type FaqAnswer, fillFaqAnswer, maskPhone } from "./chat.domain.ts";
+import { botTurn, CUSTOMER_RATE, type FaqAnswer, maskPhone } from "./chat.domain.ts";
 import type { ChatHub, CustomerSide } from "./chat.hub.ts";
 import { chatError, type Frame, lineOf, serveFrames, str, unknownFrame } from "./chat.socket.ts";
 import {

@@ -131,16 +131,3 @@ export function ticketDescription(
   const text = [...own].length >= minChars ? own : transcriptText(lines);
   return [...text].slice(0, maxChars).join("");
 }
-
-/** What an FAQ's placeholder says when the bot has no figure for it (it does not read live orders). */
-const PLACEHOLDER_WORDS: Record<string, { "zh-CN": string; en: string }> = {
-  eta: { "zh-CN": "订单页显示的时间", en: "the time shown on your order page" },
-};
-
-/** An FAQ answer told to a customer never shows a raw {{placeholder}}. */
-export function fillFaqAnswer(answer: string, locale: "zh-CN" | "en"): string {
-  return answer.replace(
-    /\{\{\s*(\w+)\s*\}\}/g,
-    (_m, name: string) => PLACEHOLDER_WORDS[name]?.[locale] ?? "",
-  );
-}

@@ -125,3 +125,16 @@ export function checkEntry(
     entry: { kind: kind!, businessLines: [...new Set(lines)], title, body, tags, data: entryData, status },
   };
 }
+
+/** What an FAQ's placeholder says to a customer: the bot and the help page read no live orders. */
+const PLACEHOLDER_WORDS: Record<string, { "zh-CN": string; en: string }> = {
+  eta: { "zh-CN": "订单页显示的时间", en: "the time shown on your order page" },
+};
+
+/** An FAQ answer told to a customer (by the bot or the help page) never shows a raw {{placeholder}}. */
+export function fillFaqAnswer(answer: string, locale: "zh-CN" | "en"): string {
+  return answer.replace(
+    /\{\{\s*(\w+)\s*\}\}/g,
+    (_m, name: string) => PLACEHOLDER_WORDS[name]?.[locale] ?? "",
+  );
+}

@@ -3,14 +3,21 @@ import { Type as T } from "typebox";
 import type { Db } from "../../db/database.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { conflict, notFound, text, validationError } from "../../platform/errors.ts";
-import { ErrorSchema } from "../../platform/http.ts";
+import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import { randomId } from "../../platform/ids.ts";
 import { BUSINESS_LINES } from "../../policy-packs/schema.ts";
 import { KnowledgeIndex } from "../nlp/faq.ts";
 import { KNOWLEDGE_KINDS, type KnowledgeKind, shippedKnowledge, shippedSynonyms } from "../nlp/knowledge.ts";
 import { anonymousRateLimit, need, principalOf } from "../users/auth.ts";
 import { allows } from "../users/roles.ts";
-import { checkEntry, type EntryInput, PUBLIC_KINDS, renderMacro, STATUSES } from "./knowledge.domain.ts";
+import {
+  checkEntry,
+  type EntryInput,
+  fillFaqAnswer,
+  PUBLIC_KINDS,
+  renderMacro,
+  STATUSES,
+} from "./knowledge.domain.ts";
 import {
   createEntry,
   currentRevision,
@@ -152,7 +159,7 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
               id: match.entry.id,
               intent: String(match.entry.data.intent ?? ""),
               question: match.entry.title,
-              text: match.entry.body,
+              text: fillFaqAnswer(match.entry.body, localeOf(request)),
             }
           : null,
         candidates: match.candidates,
@@ -194,7 +201,15 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
         businessLine: query.businessLine,
         limit: query.limit ?? 10,
       });
-      return { items: results.map((r) => ({ ...entryOut(r.entry as StoredEntry), score: r.score })) };
+      // A customer reads the answers as they are; staff see the placeholders their canned replies fill.
+      const forCustomer = !(request.principal && allows(request.principal, "knowledge.read"));
+      return {
+        items: results.map((r) => {
+          const entry = entryOut(r.entry as StoredEntry);
+          const body = forCustomer ? fillFaqAnswer(entry.body, localeOf(request)) : entry.body;
+          return { ...entry, body, score: r.score };
+        }),
+      };
     },
   );
 
