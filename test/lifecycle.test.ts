@@ -97,6 +97,9 @@ describe("one ticket from intake to close", () => {
     expect(texts[0]).toContain("已受理");
     expect(texts.join("|")).toContain("已为您申请全额退款");
     expect(texts.join("|")).not.toContain("内部");
+    // The agent who took it is named as the handler is, never by the login name.
+    expect(texts).toContain("客服小王 正在为您处理");
+    expect(texts.join("|")).not.toContain("agent1");
   });
 
   it("answers an illegal move with 409 ILLEGAL_TRANSITION and changes nothing", async () => {

@@ -80,6 +80,9 @@ const publishChange = (ctx: AppContext, t: TicketRow) =>
 const statusOf = (t: TicketRow): Status => (isStatus(t.status) ? t.status : "new");
 
 export async function takeTicket(ctx: AppContext, p: Principal, ticketNo: string): Promise<void> {
+  // The customer's timeline names the agent as the console does (客服小王), never by a login name. Read
+  // before the transaction: on PGlite a read on ctx.db inside it would wait for it.
+  const me = await findUserByUsername(ctx.db, p.name);
   await withTicket(ctx, p, ticketNo, async (t, trx, now) => {
     if (
       ![
@@ -103,7 +106,7 @@ export async function takeTicket(ctx: AppContext, p: Principal, ticketNo: string
       {
         type: "assigned",
         visibility: "customer",
-        data: { assignee: p.name, assigneeName: p.name, from: t.status, to },
+        data: { assignee: p.name, assigneeName: me?.display_name ?? p.name, from: t.status, to },
       },
       now,
     );

@@ -67,10 +67,13 @@ export function timelineText(
       const label = category ? category.labels[locale] : String(d.category);
       return zh ? `已受理您的售后申请（${label}）` : `Your request was received (${label})`;
     }
-    case "assigned":
+    case "assigned": {
+      // A display name such as 客服小王 already says who they are; a bare name gets "客服" before it.
+      const name = String(d.assigneeName);
       return zh
-        ? `客服 ${String(d.assigneeName)} 正在为您处理`
-        : `${String(d.assigneeName)} is handling your request`;
+        ? `${name.startsWith("客服") ? name : `客服 ${name}`} 正在为您处理`
+        : `${name} is handling your request`;
+    }
     case "reply":
       return zh ? `客服回复：${String(d.body)}` : `Reply from customer service: ${String(d.body)}`;
     case "status_changed": {
