@@ -193,7 +193,7 @@ describe("my requests", () => {
       {
         field: "phone",
         code: "INVALID_PHONE",
-        message: "phone must be an 11-digit mainland China mobile number",
+        message: "Please enter an 11-digit mainland China mobile number",
       },
     ]);
     const both = await pub().post("/api/v1/customer/sessions", { phone: "1234", code: "12ab" });

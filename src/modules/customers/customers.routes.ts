@@ -109,7 +109,7 @@ export function customersRoutes(
       const body = request.body as { phone: string; code: string };
       const code = body.code.trim();
       if (!/^\d{6}$/.test(code)) {
-        const message = text("请输入短信中的 6 位数字验证码", "code must be the 6 digits from the SMS");
+        const message = text("请输入短信中的 6 位数字验证码", "Please enter the 6-digit code from the SMS");
         const details = [{ field: "code", code: "INVALID_CODE", message }];
         const phone = normalisePhone(body.phone);
         throw validationError(isMobilePhone(phone) ? details : [invalidPhone("phone"), ...details]);

@@ -326,7 +326,7 @@ describe("description length", () => {
     expect(problems(decision)).toEqual([["description", "TOO_SHORT"]]);
     expect(!decision.ok && decision.details[0]!.message).toEqual({
       "zh-CN": "问题描述至少需要100字（当前99字）",
-      en: "description needs at least 100 characters (has 99)",
+      en: "Please describe the problem in at least 100 characters (99 so far)",
     });
     expect(decide(appRequest({ channel, description: storyOf(100) })).ok).toBe(true);
   });

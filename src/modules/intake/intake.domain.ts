@@ -114,7 +114,7 @@ export const invalidPhone = (field: string): ErrorDetail => ({
   code: "INVALID_PHONE",
   message: text(
     "手机号格式不正确，请填写11位中国大陆手机号",
-    "phone must be an 11-digit mainland China mobile number",
+    "Please enter an 11-digit mainland China mobile number",
   ),
 });
 
@@ -176,11 +176,11 @@ export function decideIntake(
   const rawPhone = str(body.phone);
   const phone = rawPhone === undefined ? undefined : normalisePhone(rawPhone);
   if (body.phone === undefined || body.phone === null || rawPhone?.trim() === "")
-    add("phone", "REQUIRED", "请填写手机号", "phone is required");
+    add("phone", "REQUIRED", "请填写手机号", "Please enter your mobile number");
   else if (phone === undefined || !isMobilePhone(phone)) details.push(invalidPhone("phone"));
 
   const orderNo = str(body.orderNo)?.trim();
-  if (!orderNo) add("orderNo", "REQUIRED", "请填写订单号", "orderNo is required");
+  if (!orderNo) add("orderNo", "REQUIRED", "请填写订单号", "Please enter the order number");
 
   let line = str(body.businessLine) as BusinessLine | undefined;
   if (line !== undefined && !BUSINESS_LINES.includes(line)) {
@@ -215,13 +215,13 @@ export function decideIntake(
   if (body.description !== undefined && typeof body.description !== "string")
     add("description", "INVALID_TYPE", "问题描述必须是文字", "description must be text");
   else if (charCount(description) === 0)
-    add("description", "REQUIRED", "请描述遇到的问题", "description is required");
+    add("description", "REQUIRED", "请描述遇到的问题", "Please describe the problem");
   else if (charCount(description) > MAX_DESCRIPTION)
     add(
       "description",
       "TOO_LONG",
       `问题描述不能超过${MAX_DESCRIPTION}字`,
-      `description must be at most ${MAX_DESCRIPTION} characters`,
+      `Please keep the description within ${MAX_DESCRIPTION} characters`,
     );
   else if (pack && channel) {
     const min =
@@ -231,7 +231,7 @@ export function decideIntake(
         "description",
         "TOO_SHORT",
         `问题描述至少需要${min}字（当前${charCount(description)}字）`,
-        `description needs at least ${min} characters (has ${charCount(description)})`,
+        `Please describe the problem in at least ${min} characters (${charCount(description)} so far)`,
       );
   }
 

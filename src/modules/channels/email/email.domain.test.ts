@@ -67,7 +67,7 @@ describe("reading a customer's mail", () => {
         {
           field: "orderNo",
           code: "REQUIRED",
-          message: { "zh-CN": "请填写订单号", en: "orderNo is required" },
+          message: { "zh-CN": "请填写订单号", en: "Please enter the order number" },
         },
       ],
       [{ name: "a.exe", reason: "UNSUPPORTED_FILE_TYPE" }],
