@@ -49,6 +49,7 @@ import { housekeeping } from "./modules/system/housekeeping.jobs.ts";
 import { registerOperationsMetrics } from "./modules/system/operations.metrics.ts";
 import { systemRoutes } from "./modules/system/system.routes.ts";
 import { databaseUpkeep } from "./modules/system/upkeep.jobs.ts";
+import { customerMessagesRoutes } from "./modules/tickets/customer-messages.routes.ts";
 import { ticketsRoutes } from "./modules/tickets/tickets.routes.ts";
 import { viewersRoutes } from "./modules/tickets/viewers.routes.ts";
 import { installAuth } from "./modules/users/auth.ts";
@@ -190,6 +191,7 @@ export async function buildApp(
   usersAdminRoutes(http, ctx);
   liveRoutes(http, ctx);
   notificationsRoutes(http, ctx);
+  customerMessagesRoutes(http, ctx);
   surveysRoutes(http, ctx);
   returnVisitsRoutes(http, ctx);
   incidentsRoutes(http, ctx);

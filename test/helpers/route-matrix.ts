@@ -64,6 +64,12 @@ export const ROUTE_MATRIX: RouteRule[] = [
   open("GET", "/api/v1/tickets/:ticketNo/progress", "ticket number + phone; both wrong → same 404", "query"),
   open("GET", "/api/v1/tickets/:ticketNo/progress/stream", "ticket number + phone (server-sent events)"),
   open("GET", "/api/v1/tickets/:ticketNo/messages", "ticket number + phone", "query"),
+  open(
+    "POST",
+    "/api/v1/tickets/:ticketNo/messages",
+    "ticket number + phone; linked files only fresh uploads",
+    "body",
+  ),
   open("GET", "/api/v1/tickets/:ticketNo/remedy", "ticket number + phone", "query"),
   open("POST", "/api/v1/tickets/:ticketNo/remedy/response", "phone, or staff with remedies.propose", "body"),
   open("POST", "/api/v1/tickets/:ticketNo/confirm", "ticket number + phone", "body"),

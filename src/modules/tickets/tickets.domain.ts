@@ -121,7 +121,10 @@ export function priorityOf(severity: "serious" | "general" | "minor", urgent: bo
   return severity === "general" ? 3 : 4;
 }
 
-/** The customer's answer is what `awaiting_customer` waited for: the work resumes. Other statuses stay. */
+/**
+ * The customer's answer is what `awaiting_customer` waited for, and their materials what `needs_info`
+ * (需补充材料) asked for: the work resumes. Other statuses stay.
+ */
 export function statusAfterCustomerMessage(from: Status): Status {
-  return from === "awaiting_customer" ? "in_progress" : from;
+  return from === "awaiting_customer" || from === "needs_info" ? "in_progress" : from;
 }

@@ -8,6 +8,7 @@ import { useProgressLive } from "../shared/live.ts";
 import { Link, navigate } from "../shared/router.tsx";
 import { useAsync } from "../shared/useAsync.ts";
 import { rememberedPhone, rememberPhone } from "./Acknowledgement.tsx";
+import { AddToRequest } from "./AddToRequest.tsx";
 import { H5Frame } from "./H5App.tsx";
 import { HelpLink } from "./HelpPage.tsx";
 import { Messages } from "./Messages.tsx";
@@ -176,6 +177,15 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
               <dd>{formatTime(p.expectedCompletionAt, locale)}</dd>
             </dl>
           </section>
+          {/* Open requests only: a resolved one has its own answers (ResolvedActions). */}
+          {!isFinished(p.status) && (
+            <AddToRequest
+              ticketNo={ticketNo}
+              phone={phone}
+              status={p.status}
+              onSent={() => progress.reload(true)}
+            />
+          )}
           <WithdrawAction
             ticketNo={ticketNo}
             phone={phone}

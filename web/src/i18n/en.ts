@@ -129,6 +129,11 @@ export const en: Record<MessageKey, string> = {
   live: "Live",
   liveOffline: "Connection lost, reconnecting…",
   withdraw: "No longer needed? Withdraw the request",
+  addToRequest: "Add details or photos",
+  addAsked: "We need more details or photos from you; we will carry on once you add them.",
+  addWords: "Write what you want to add",
+  addSend: "Send",
+  addSent: "Thank you, we have received it.",
   withdrawTitle: "Withdraw the request",
   withdrawHint:
     "The request will be closed and no longer handled. If the problem comes back, you can file a new one.",
