@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { dayOf, monthOf } from "../../src/modules/reports/reports.domain.ts";
+import { rollUpReports } from "../helpers/reports.ts";
 import { client, fileAppTicket, login } from "../helpers/server.ts";
 import { browserAndServer, consoleAs, screenshot, TEST_TIMEOUT, UI_TIMEOUT } from "./browser.ts";
 
@@ -43,7 +44,7 @@ describe("trends and the heat map", () => {
       await fileAppTicket(url, admin);
       await fileAppTicket(url, admin);
       await fileAppTicket(url, admin, { region: "北京-朝阳" });
-      await fixture.server.app.jobs.drain("reports");
+      await rollUpReports(fixture.server);
 
       const line = "food_delivery";
       const month = thisMonth();
@@ -167,7 +168,7 @@ describe("trends and the heat map", () => {
       const rider = client(url, await login(url, "rider1"));
       await fileAppTicket(url, admin);
       await fileAppTicket(url, admin, { riderId: "R002" });
-      await fixture.server.app.jobs.drain("reports");
+      await rollUpReports(fixture.server);
       const month = thisMonth();
       const own = (await rider.get(`/api/v1/reports/riders?month=${month}&businessLine=food_delivery`)).body;
       expect(own.items.map((r: { riderId: string }) => r.riderId)).toEqual(["R001"]);
@@ -237,7 +238,7 @@ describe("QA sampling", () => {
       const agent = client(url, await login(url, "agent1"));
       const supervisor = client(url, await login(url, "supervisor1"));
       const closed = [await closedTicket(url, admin, agent), await closedTicket(url, admin, agent)];
-      await fixture.server.app.jobs.drain("reports");
+      await rollUpReports(fixture.server);
       const month = thisMonth();
       const packs = (await supervisor.get("/api/v1/policy-packs")).body.items;
       const lineName = packs.find((p: { businessLine: string }) => p.businessLine === "food_delivery").labels[

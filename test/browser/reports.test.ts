@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { monthOf } from "../../src/modules/reports/reports.domain.ts";
+import { rollUpReports } from "../helpers/reports.ts";
 import { client, fileAppTicket, login } from "../helpers/server.ts";
 import {
   browserAndServer,
@@ -43,7 +44,7 @@ describe("the monthly report", () => {
       ).toBe(200);
 
       // The rollups follow the events in the background; test servers run no jobs on their own.
-      await fixture.server.app.jobs.drain("reports");
+      await rollUpReports(fixture.server);
       const month = thisMonth();
       const monthly = async (line: string) =>
         (await supervisor.get(`/api/v1/reports/monthly?businessLine=${line}&month=${month}`)).body;
