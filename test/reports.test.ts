@@ -332,6 +332,10 @@ describe("scorecards and disclosure", () => {
   it("publishes each line's complaint and resolution rates without a login or anything personal", async () => {
     const r = await client(server.url).get(`/api/v1/public/disclosure?month=${month}`);
     expect(r.status).toBe(200);
+    // A month still to come has nothing to publish, rather than a line of zeros.
+    const future = await client(server.url).get("/api/v1/public/disclosure?month=2099-01");
+    expect(future.status).toBe(400);
+    expect(future.body.error.details).toMatchObject([{ field: "month", code: "FUTURE_MONTH" }]);
     const orders = (await demoOrders()) + 30;
     const line = r.body.lines.find((l: any) => l.businessLine === LINE);
     expect(line).toEqual({

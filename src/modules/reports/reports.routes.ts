@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type as T, type TSchema } from "typebox";
 import type { AppContext } from "../../platform/context.ts";
-import { type Locale, validationError } from "../../platform/errors.ts";
+import { type Locale, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema, localeOf } from "../../platform/http.ts";
 import type { BusinessLine, PolicyPack } from "../../policy-packs/schema.ts";
 import { need, principalOf } from "../users/auth.ts";
@@ -10,6 +10,7 @@ import { analyticsRoutes } from "./analytics.routes.ts";
 import { checkReportQuery, type MonthlyReport, monthlyReport } from "./monthly.ts";
 import { monthlyCsv } from "./monthly-csv.ts";
 import { monthlyPdf, monthlyXlsx } from "./monthly-export.ts";
+import { monthOf } from "./reports.domain.ts";
 import { Kpis, Line, Month, Num, Rate, Targets } from "./reports.schemas.ts";
 import { agentPerformance, disclosure, merchantScorecard } from "./scorecards.ts";
 
@@ -276,6 +277,16 @@ export function reportsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const { month } = request.query as { month: string };
       const details = checkReportQuery({ month }, ctx.packs, false);
+      // A month still to come would be published as all zeros, as if nothing had gone wrong.
+      if (!details.length && month > monthOf(ctx.clock.now()))
+        details.push({
+          field: "month",
+          code: "FUTURE_MONTH",
+          message: text(
+            "该月份尚未到来，暂无数据可公示",
+            "That month has not come yet: there is nothing to publish",
+          ),
+        });
       if (details.length) throw validationError(details);
       return { month, lines: await disclosure(db, ctx.packs, month) };
     },
