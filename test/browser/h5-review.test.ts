@@ -79,6 +79,10 @@ describe("H5 pages as a customer sees them", () => {
         .poll(() => page.getByTestId("progress-messages").textContent(), { timeout: UI_TIMEOUT })
         .toContain(reference);
       await screenshot(page, "h5-review-resolved");
+      // The survey's address in the messages is a link to tap, opening by its path on this very site.
+      const surveyLink = page.getByTestId("progress-messages").locator('a[href^="/h5/survey/"]');
+      await surveyLink.first().waitFor({ timeout: UI_TIMEOUT });
+      expect(await surveyLink.first().textContent()).toMatch(/^https?:\/\/.+\/h5\/survey\//);
       expect(await pageWidth(page)).toBeLessThanOrEqual(375);
       // Done is done: the time it was resolved, not an "expected" one.
       expect(await page.locator(".h5-facts dt").allTextContents()).toEqual(["处理人", "完成时间"]);

@@ -11,6 +11,7 @@ import { rememberedPhone, rememberPhone } from "./Acknowledgement.tsx";
 import { AddToRequest } from "./AddToRequest.tsx";
 import { H5Frame } from "./H5App.tsx";
 import { HelpLink } from "./HelpPage.tsx";
+import { LinkedText } from "./LinkedText.tsx";
 import { Messages } from "./Messages.tsx";
 import { ResolvedActions } from "./ResolvedActions.tsx";
 import { WithdrawAction } from "./WithdrawAction.tsx";
@@ -208,7 +209,9 @@ export function ProgressPage({ ticketNo }: { ticketNo: string }) {
                   color: e.type === "reply" ? "blue" : e.type === "status_changed" ? "green" : "gray",
                   content: (
                     <>
-                      <div className={e.type === "reply" ? "h5-reply" : undefined}>{e.text}</div>
+                      <div className={e.type === "reply" ? "h5-reply" : undefined}>
+                        <LinkedText text={e.text} />
+                      </div>
                       <div className="h5-time">{formatTime(e.at, locale)}</div>
                     </>
                   ),
