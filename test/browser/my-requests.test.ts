@@ -41,7 +41,7 @@ describe("my requests (H5)", () => {
 
       const context = await fixture.browser.newContext(PHONE_VIEWPORT);
       const page = await context.newPage();
-      const errors = consoleErrors(page, [/status of 400/]);
+      const errors = consoleErrors(page, [/status of 400/, /status of 429/]);
       await page.goto(`${base}/h5/progress`);
       await page.getByRole("link", { name: "忘记服务单号？查看我的全部售后" }).click();
       await page.waitForURL(/\/h5\/mine$/, { timeout: UI_TIMEOUT });
@@ -89,6 +89,12 @@ describe("my requests (H5)", () => {
       await expect
         .poll(() => page.getByRole("button", { name: "获取验证码" }).count(), { timeout: UI_TIMEOUT })
         .toBe(1);
+      // Asked again within the minute (429 with Retry-After): the button counts down to when it may.
+      await page.getByLabel("手机号").fill(first.phone);
+      await page.getByRole("button", { name: "获取验证码" }).click();
+      const countdown = page.getByRole("button", { name: /秒后可重新获取/ });
+      await countdown.waitFor({ timeout: UI_TIMEOUT });
+      expect(await countdown.isDisabled()).toBe(true);
       expect(errors).toEqual([]);
       await context.close();
     },

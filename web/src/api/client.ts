@@ -52,6 +52,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: FieldError[] = [],
+    /** From a 429's Retry-After: how long until asking again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -129,6 +131,7 @@ async function call(method: Method, path: string, options: Record<string, unknow
     error?.code ?? `HTTP_${res.status}`,
     error?.message ?? `${settings.networkMessage} (${res.status})`,
     error?.details ?? [],
+    Number(res.headers.get("retry-after")) || undefined,
   );
 }
 

@@ -63,6 +63,8 @@ function CodeForm({ onSignedIn, expired }: { onSignedIn(s: SignIn): void; expire
       setSentTo(sent.sentTo);
       setWait(sent.resendAfterSeconds);
     } catch (e) {
+      // Asked too soon (a reload forgot the last code): the button counts down to when asking works.
+      if (e instanceof ApiError && e.retryAfterSeconds) setWait(e.retryAfterSeconds);
       show(e);
     } finally {
       setBusy(false);
