@@ -46,6 +46,10 @@ describe("a customer's message on their ticket", () => {
     const texts = progress.body.timeline.map((e: { text: string }) => e.text).join("|");
     expect(texts).toContain("我们已收到您的留言：“照片已补上，头发就在米饭上面”");
 
+    // Words alone are enough.
+    const words = await client(app.url).post(messagesOf(ticketNo), { phone, body: "补充一句：是昨天的晚餐" });
+    expect(words.status).toBe(201);
+
     // A file already part of a ticket cannot be added again, to this ticket or another.
     const again = await client(app.url).post(messagesOf(ticketNo), {
       phone,

@@ -108,6 +108,26 @@ const PHONE = /^1[3-9]\d{9}$/;
 /** An 11-digit mainland China mobile number, once normalised. */
 export const isMobilePhone = (phone: string): boolean => PHONE.test(phone);
 
+/**
+ * A problem for each named file that was never uploaded or already belongs to a ticket: only a fresh
+ * upload may join one, so nobody attaches another customer's photo by its id.
+ */
+export function unusableAttachments(
+  ids: readonly string[],
+  found: readonly IntakeAttachment[],
+): ErrorDetail[] {
+  const known = new Map(found.map((a) => [a.id, a]));
+  return [...new Set(ids)]
+    .filter((id) => known.get(id)?.ticketNo !== null)
+    .map((id) =>
+      detail(
+        "attachmentIds",
+        "UNKNOWN_ATTACHMENT",
+        text(`附件 ${id} 不存在或已被使用，请重新上传`, `attachment ${id} does not exist or is already used`),
+      ),
+    );
+}
+
 /** The detail naming a phone field that is not such a number. */
 export const invalidPhone = (field: string): ErrorDetail => ({
   field,
@@ -302,19 +322,7 @@ export function decideIntake(
       `最多上传${MAX_ATTACHMENTS}个附件`,
       `at most ${MAX_ATTACHMENTS} attachments`,
     );
-  else {
-    const known = new Map(facts.attachments.map((a) => [a.id, a]));
-    for (const id of new Set(attachmentIds as string[])) {
-      const found = known.get(id);
-      if (!found || found.ticketNo !== null)
-        add(
-          "attachmentIds",
-          "UNKNOWN_ATTACHMENT",
-          `附件 ${id} 不存在或已被使用，请重新上传`,
-          `attachment ${id} does not exist or is already used`,
-        );
-    }
-  }
+  else details.push(...unusableAttachments(attachmentIds as string[], facts.attachments));
 
   const foreignObject = body.foreignObject as Record<string, unknown> | undefined | null;
   if (

@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { conflict, text, validationError } from "../../platform/errors.ts";
 import { ErrorSchema } from "../../platform/http.ts";
 import { findAttachmentsForIntake, linkAttachments } from "../attachments/attachments.store.ts";
+import { unusableAttachments } from "../intake/intake.domain.ts";
 import { ticketOfCustomer } from "./customer-access.ts";
 import { recordCustomerMessage } from "./customer-message.ts";
 import { findTicket } from "./tickets.store.ts";
@@ -68,22 +69,9 @@ export function customerMessagesRoutes(app: FastifyInstance, ctx: AppContext): v
             "This request is closed; if the problem remains, please file a new request",
           ),
         );
-      // Only files just uploaded and not yet part of any ticket: nobody adds another customer's photo.
-      const free = new Set(
-        (await findAttachmentsForIntake(ctx.db, ids)).filter((a) => a.ticketNo === null).map((a) => a.id),
-      );
-      const unknown = ids.filter((id) => !free.has(id));
-      if (unknown.length)
-        throw validationError([
-          {
-            field: "attachmentIds",
-            code: "UNKNOWN_ATTACHMENT",
-            message: text(
-              "附件不存在或已被使用，请重新上传",
-              "An attachment is unknown or already used; upload it again",
-            ),
-          },
-        ]);
+      const found = ids.length ? await findAttachmentsForIntake(ctx.db, ids) : [];
+      const unusable = unusableAttachments(ids, found);
+      if (unusable.length) throw validationError(unusable);
       await recordCustomerMessage(
         ctx,
         ticketNo,
