@@ -1,8 +1,9 @@
 import { Card, Table } from "antd";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
+import { nameWithId } from "../../shared/format.ts";
 import { useAsync } from "../../shared/useAsync.ts";
-import { named, num, pct } from "./reportsFetch.ts";
+import { num, pct } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 /**
@@ -27,7 +28,7 @@ export function AgentScorecard({ month, line }: { month: string; line: string })
         columns={[
           {
             title: w("agent"),
-            render: (_, a) => (a.agent === null ? w("notTaken") : named(a.name, a.agent)),
+            render: (_, a) => (a.agent === null ? w("notTaken") : nameWithId(a.name, a.agent)),
           },
           { title: w("tickets"), dataIndex: "tickets" },
           { title: w("resolvedCount"), dataIndex: "resolved" },

@@ -1,11 +1,12 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { useLocale } from "../../i18n/locale.tsx";
+import { nameWithId } from "../../shared/format.ts";
 import { useCategoryNames, useLineNames } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { useSession } from "../session.ts";
 import { ReportFilters } from "./ReportFilters.tsx";
-import { named, reportsFetch, thisMonth } from "./reportsFetch.ts";
+import { reportsFetch, thisMonth } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 interface Sample {
@@ -114,7 +115,7 @@ export function QaPage() {
           dataSource={samples.data?.items ?? []}
           pagination={{ pageSize: 20 }}
           columns={[
-            { title: w("agent"), render: (_, s) => named(s.agentName, s.agent) },
+            { title: w("agent"), render: (_, s) => nameWithId(s.agentName, s.agent) },
             {
               title: w("ticket"),
               render: (_, s) => <a href={`/console/tickets/${s.ticketNo}`}>{s.ticketNo}</a>,

@@ -3,12 +3,13 @@ import { Alert, Button, Card, Col, Row, Skeleton, Space, Statistic, Table, Tag }
 import { lazy, Suspense, useState } from "react";
 import { api } from "../../api/client.ts";
 import { useLocale } from "../../i18n/locale.tsx";
+import { nameWithId } from "../../shared/format.ts";
 import { categoryLabel, usePack } from "../../shared/packs.ts";
 import { useAsync } from "../../shared/useAsync.ts";
 import { can, useSession } from "../session.ts";
 import { AgentScorecard } from "./AgentScorecard.tsx";
 import { ReportFilters } from "./ReportFilters.tsx";
-import { downloadFile, named, num, pct, thisMonth } from "./reportsFetch.ts";
+import { downloadFile, num, pct, thisMonth } from "./reportsFetch.ts";
 import { type ReportWord, reportWord } from "./words.ts";
 
 // ECharts is large; it loads when a chart is first drawn.
@@ -148,7 +149,7 @@ export function ReportsPage() {
           columns={[
             {
               title: w("merchant"),
-              render: (_, m) => named(m.name, m.merchantId),
+              render: (_, m) => nameWithId(m.name, m.merchantId),
             },
             { title: w("orders"), dataIndex: "orders" },
             { title: w("tickets"), dataIndex: "tickets" },

@@ -46,6 +46,4 @@ export async function downloadFile(
 export const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 export const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
-/** Someone or something by name with its id beside it (客服小王（agent1）), or the id alone without a name. */
-export const named = (name: string | null | undefined, id: string) => (name ? `${name}（${id}）` : id);
 export const num = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
